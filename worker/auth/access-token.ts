@@ -1,0 +1,66 @@
+// The access token: what it carries (SPEC §3) and how it is read back.
+import type { Settings } from '../config';
+import { encodeBase64url } from './base64url';
+import { type JwtPayload, signJwt, verifyJwt } from './jwt';
+
+export interface AccessClaims {
+  /** User id. */
+  readonly sub: string;
+  /** Session id: the token works only while this session is active. */
+  readonly sid: string;
+  /** Display username, which the tutorial's client reads to greet the person. */
+  readonly username: string;
+  readonly iat: number;
+  readonly exp: number;
+}
+
+export function randomId(bytes = 16): string {
+  return encodeBase64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+export async function issueAccessToken(
+  settings: Settings,
+  subject: { userId: string; sessionId: string; username: string },
+  now: number,
+  expiresAt: number,
+): Promise<string> {
+  const payload: JwtPayload = {
+    username: subject.username,
+    sub: subject.userId,
+    sid: subject.sessionId,
+    jti: randomId(),
+    iat: now,
+    exp: expiresAt,
+  };
+  if (settings.issuer !== undefined) payload.iss = settings.issuer;
+  if (settings.audience !== undefined) payload.aud = settings.audience;
+  return signJwt(payload, settings.keyring);
+}
+
+export async function readAccessToken(
+  token: string,
+  settings: Settings,
+  now: number,
+): Promise<AccessClaims | null> {
+  const payload = await verifyJwt(token, settings.keyring, {
+    now,
+    leeway: settings.leewaySeconds,
+    issuer: settings.issuer,
+    audience: settings.audience,
+  });
+  if (payload === null) return null;
+  const { sub, sid, username, iat, exp } = payload;
+  if (typeof sub !== 'string' || typeof sid !== 'string' || typeof username !== 'string') return null;
+  return { sub, sid, username, iat: typeof iat === 'number' ? iat : 0, exp: exp as number };
+}
+
+/** `Authorization: <jwt>` (the tutorial's client) or `Authorization: Bearer <jwt>`, scheme case-insensitive. */
+export function tokenFromAuthorization(header: string | null | undefined): string | null {
+  if (header === null || header === undefined) return null;
+  const value = header.trim();
+  const space = value.indexOf(' ');
+  if (space === -1) return value === '' ? null : value;
+  if (value.slice(0, space).toLowerCase() !== 'bearer') return null;
+  const token = value.slice(space + 1).trim();
+  return token === '' || token.includes(' ') ? null : token;
+}

@@ -1,0 +1,36 @@
+// Password rules after NIST SP 800-63B: length only, no composition rules, no truncation, any Unicode.
+
+export const PASSWORD_MIN_LENGTH = 8;
+/** Checked on the UTF-8 bytes before any hashing, so nobody can make us hash megabytes. */
+export const PASSWORD_MAX_BYTES = 1024;
+
+const utf8 = new TextEncoder();
+
+/** Problems that make a password unusable for sign-up and log-in alike (checked before hashing). */
+export function passwordInputProblem(password: string): string | null {
+  if (!password.isWellFormed()) return 'The password contains ill-formed Unicode.';
+  if (password.length > PASSWORD_MAX_BYTES || utf8.encode(password).length > PASSWORD_MAX_BYTES) {
+    return `The password must be at most ${PASSWORD_MAX_BYTES} bytes long.`;
+  }
+  return null;
+}
+
+/** Rules a new password must meet; `canonicalName` is the account's canonical username. */
+export function newPasswordProblem(password: string, canonicalName: string): string | null {
+  const inputProblem = passwordInputProblem(password);
+  if (inputProblem !== null) return inputProblem;
+  const normalized = normalizePassword(password);
+  if ([...normalized].length < PASSWORD_MIN_LENGTH) {
+    return `The password must be at least ${PASSWORD_MIN_LENGTH} characters long.`;
+  }
+  if (normalized.toLowerCase().includes(canonicalName)) return 'The password must not contain the username.';
+  return null;
+}
+
+/**
+ * NFKC, so that the same password typed on another keyboard (composed or decomposed accents,
+ * fullwidth forms) still matches. Applied before hashing, at sign-up and at log-in.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
+}

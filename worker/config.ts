@@ -1,0 +1,129 @@
+// Settings from the Worker's environment, validated once per isolate (per `env` object) and cached.
+// A bad setting never crashes the Worker: requests get a 503 and the log says which setting is wrong.
+import { createKeyring, type JwtKeyring } from './auth/jwt';
+import { assertIterations, dummyHash, MAX_PBKDF2_ITERATIONS } from './auth/password';
+
+/** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
+export interface Bindings extends Env {
+  /** Current secret first, then previous ones still accepted for verification, comma-separated. */
+  JWT_SECRET?: string;
+  TOKEN_TTL_SECONDS?: string;
+  PBKDF2_ITERATIONS?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  JWT_LEEWAY_SECONDS?: string;
+}
+
+export interface Settings {
+  readonly keyring: JwtKeyring;
+  readonly tokenTtlSeconds: number;
+  readonly pbkdf2Iterations: number;
+  readonly leewaySeconds: number;
+  readonly issuer: string | undefined;
+  readonly audience: string | undefined;
+  /** Checked against when a username is unknown, so that costs the same as a wrong password. */
+  readonly dummyPasswordHash: string;
+}
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: Settings }
+  | { readonly ok: false; readonly error: string };
+
+export const DEFAULTS = {
+  tokenTtlSeconds: 15 * 24 * 60 * 60, // the tutorial's 15 days
+  pbkdf2Iterations: MAX_PBKDF2_ITERATIONS,
+  leewaySeconds: 30,
+} as const;
+
+export const MIN_SECRET_BYTES = 32;
+/** The placeholder in .dev.vars.example: long enough, but public. */
+const EXAMPLE_SECRET = 'replace-with-at-least-32-random-bytes';
+
+class SettingError extends Error {}
+
+function integerSetting(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[0-9]+$/.test(raw)) throw new SettingError(`${name} must be a whole number`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new SettingError(`${name} must be from ${min} to ${max}`);
+  return value;
+}
+
+function optionalText(raw: string | undefined): string | undefined {
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function parseSecrets(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') throw new SettingError('JWT_SECRET is not set');
+  const secrets = raw.split(',').map((secret) => secret.trim());
+  for (const secret of secrets) {
+    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
+      throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+    }
+    // A long run of one character, or the documented placeholder, is not a secret.
+    if (secret === EXAMPLE_SECRET || new Set(secret).size < 8)
+      throw new SettingError('JWT_SECRET is too weak');
+  }
+  return secrets;
+}
+
+async function parseSettings(env: Bindings): Promise<Settings> {
+  const pbkdf2Iterations = integerSetting(
+    'PBKDF2_ITERATIONS',
+    env.PBKDF2_ITERATIONS,
+    DEFAULTS.pbkdf2Iterations,
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
+  try {
+    assertIterations(pbkdf2Iterations);
+  } catch (error) {
+    throw new SettingError(`PBKDF2_ITERATIONS: ${(error as Error).message}`);
+  }
+  return {
+    keyring: await createKeyring(parseSecrets(env.JWT_SECRET)),
+    tokenTtlSeconds: integerSetting(
+      'TOKEN_TTL_SECONDS',
+      env.TOKEN_TTL_SECONDS,
+      DEFAULTS.tokenTtlSeconds,
+      60,
+      366 * 86400,
+    ),
+    pbkdf2Iterations,
+    leewaySeconds: integerSetting(
+      'JWT_LEEWAY_SECONDS',
+      env.JWT_LEEWAY_SECONDS,
+      DEFAULTS.leewaySeconds,
+      0,
+      300,
+    ),
+    issuer: optionalText(env.JWT_ISSUER),
+    audience: optionalText(env.JWT_AUDIENCE),
+    dummyPasswordHash: dummyHash(pbkdf2Iterations),
+  };
+}
+
+const cache = new WeakMap<object, Promise<SettingsResult>>();
+
+export function loadSettings(env: Bindings): Promise<SettingsResult> {
+  let result = cache.get(env);
+  if (result === undefined) {
+    result = parseSettings(env).then(
+      (settings): SettingsResult => ({ ok: true, settings }),
+      (error: unknown): SettingsResult => {
+        // Only our own messages are shown: they name the setting, never its value.
+        const message = error instanceof SettingError ? error.message : 'settings could not be loaded';
+        console.error(JSON.stringify({ level: 'error', event: 'config_invalid', message }));
+        return { ok: false, error: message };
+      },
+    );
+    cache.set(env, result);
+  }
+  return result;
+}

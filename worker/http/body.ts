@@ -1,0 +1,120 @@
+// Strict request-body parsing for credential forms. Both encodings the API accepts end up as the same
+// record of single string fields; every way a body can be wrong is a ProblemError with a reason.
+import { ProblemError } from './problem';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export type MediaType = 'form' | 'json';
+
+/** The media type without parameters, case-insensitive; `null` for anything we do not accept. */
+export function mediaTypeOf(contentType: string | null | undefined): MediaType | null {
+  const essence = (contentType ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  if (essence === 'application/x-www-form-urlencoded') return 'form';
+  if (essence === 'application/json') return 'json';
+  return null;
+}
+
+function decodeText(bytes: ArrayBuffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new ProblemError('invalid-request', 'The body is not valid UTF-8.');
+  }
+}
+
+/** `application/x-www-form-urlencoded` as browsers and Dart write it: `+` is a space, `%XX` bytes are UTF-8. */
+export function parseForm(text: string): Map<string, unknown> {
+  const fields = new Map<string, unknown>();
+  if (text === '') return fields;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const equals = pair.indexOf('=');
+    const rawName = equals === -1 ? pair : pair.slice(0, equals);
+    const rawValue = equals === -1 ? '' : pair.slice(equals + 1);
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(rawName.replaceAll('+', ' '));
+      value = decodeURIComponent(rawValue.replaceAll('+', ' '));
+    } catch {
+      throw new ProblemError('invalid-request', 'The form body has malformed percent-encoding.');
+    }
+    if (fields.has(name))
+      throw new ProblemError('invalid-request', `The field "${safeName(name)}" is repeated.`);
+    fields.set(name, value);
+  }
+  return fields;
+}
+
+/** The keys of the top-level object in already-validated JSON text, in order, duplicates included. */
+function topLevelKeys(json: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const char = json[i];
+    if (char === '{' || char === '[') depth++;
+    else if (char === '}' || char === ']') depth--;
+    else if (char === '"') {
+      const start = i;
+      for (i++; json[i] !== '"'; i++) if (json[i] === '\\') i++;
+      if (depth !== 1) continue;
+      let next = i + 1;
+      while (json[next] === ' ' || json[next] === '\n' || json[next] === '\r' || json[next] === '\t') next++;
+      if (json[next] === ':') keys.push(JSON.parse(json.slice(start, i + 1)) as string);
+    }
+  }
+  return keys;
+}
+
+export function parseJsonObject(text: string): Map<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ProblemError('invalid-request', 'The body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProblemError('invalid-request', 'The body must be a JSON object.');
+  }
+  const keys = topLevelKeys(text);
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (seen.has(key)) throw new ProblemError('invalid-request', `The field "${safeName(key)}" is repeated.`);
+    seen.add(key);
+  }
+  return new Map(Object.entries(value));
+}
+
+/** Field names are echoed in reasons, so keep them short and printable. */
+function safeName(name: string): string {
+  const printable = name.replace(/[^\x20-\x7e]/g, '?');
+  return printable.length > 40 ? `${printable.slice(0, 40)}…` : printable;
+}
+
+/**
+ * Reads the named fields, each required to be exactly one string. Other fields are ignored.
+ * The size limit is enforced before this runs (body-limit middleware).
+ */
+export async function readStringFields<const Name extends string>(
+  request: Request,
+  names: readonly Name[],
+): Promise<Record<Name, string>> {
+  const mediaType = mediaTypeOf(request.headers.get('Content-Type'));
+  if (mediaType === null) {
+    throw new ProblemError(
+      'unsupported-media-type',
+      'Send application/x-www-form-urlencoded or application/json.',
+    );
+  }
+  const text = decodeText(await request.arrayBuffer());
+  const fields = mediaType === 'form' ? parseForm(text) : parseJsonObject(text);
+  const result = {} as Record<Name, string>;
+  for (const name of names) {
+    const value = fields.get(name);
+    if (value === undefined) throw new ProblemError('invalid-request', `The field "${name}" is required.`);
+    if (typeof value !== 'string')
+      throw new ProblemError('invalid-request', `The field "${name}" must be a string.`);
+    result[name] = value;
+  }
+  return result;
+}
