@@ -1,0 +1,25 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+// Worker tests run inside workerd with the bindings from wrangler.toml and a real local D1,
+// migrated from drizzle/ in test/setup.ts. The secret is a test-only value.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('./drizzle');
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+          },
+        },
+      }),
+    ],
+    test: {
+      include: ['worker/**/*.test.ts', 'test/worker/**/*.test.ts'],
+      setupFiles: ['./test/worker/setup.ts'],
+    },
+  };
+});
