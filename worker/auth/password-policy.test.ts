@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import {
+  newPasswordProblem,
+  normalizePassword,
+  PASSWORD_MAX_BYTES,
+  passwordInputProblem,
+} from './password-policy';
+
+describe('password policy', () => {
+  it('needs 8 code points, however many bytes they take', () => {
+    expect(newPasswordProblem('1234567', 'alice')).toMatch(/at least 8/);
+    expect(newPasswordProblem('12345678', 'alice')).toBeNull();
+    expect(newPasswordProblem('🦊🦊🦊🦊🦊🦊🦊', 'alice')).toMatch(/at least 8/);
+    expect(newPasswordProblem('🦊🦊🦊🦊🦊🦊🦊🦊', 'alice')).toBeNull();
+  });
+
+  it('has no composition rules and allows long passphrases with any Unicode', () => {
+    expect(newPasswordProblem('all lowercase words here', 'alice')).toBeNull();
+    expect(newPasswordProblem('пароль-очень-длинный-и-хороший', 'alice')).toBeNull();
+  });
+
+  it(`refuses more than ${PASSWORD_MAX_BYTES} UTF-8 bytes before any hashing`, () => {
+    expect(passwordInputProblem('a'.repeat(PASSWORD_MAX_BYTES))).toBeNull();
+    expect(passwordInputProblem('a'.repeat(PASSWORD_MAX_BYTES + 1))).toMatch(/at most/);
+    expect(passwordInputProblem('é'.repeat(PASSWORD_MAX_BYTES / 2 + 1))).toMatch(/at most/);
+  });
+
+  it('refuses ill-formed text and passwords containing the username', () => {
+    expect(passwordInputProblem('abc\uD800defgh')).toMatch(/ill-formed/);
+    expect(newPasswordProblem('my name is Alice!', 'alice')).toMatch(/username/);
+  });
+
+  it('normalises with NFKC so keyboards that compose differently agree', () => {
+    expect(normalizePassword('Cafe\u0301')).toBe(normalizePassword('Café'));
+    expect(normalizePassword('ｐａｓｓ')).toBe('pass');
+  });
+});

@@ -1,0 +1,58 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { MAX_PBKDF2_ITERATIONS } from './auth/password';
+import { type Bindings, DEFAULTS, loadSettings } from './config';
+
+const SECRET = 'config-test-secret-abcdefghijklmnopqrstuvwxyz012345';
+
+function settingsFor(overrides: Partial<Bindings>) {
+  return loadSettings({ ...env, JWT_SECRET: SECRET, ...overrides } as Bindings);
+}
+
+describe('settings', () => {
+  it(`never configure PBKDF2 above ${MAX_PBKDF2_ITERATIONS} iterations (the production Workers limit)`, async () => {
+    // The defaults and the settings this Worker is deployed with (wrangler.toml vars) must stay in range.
+    expect(DEFAULTS.pbkdf2Iterations).toBeLessThanOrEqual(MAX_PBKDF2_ITERATIONS);
+    const deployed = await loadSettings(env as Bindings);
+    expect(deployed.ok && deployed.settings.pbkdf2Iterations).toBeLessThanOrEqual(MAX_PBKDF2_ITERATIONS);
+    expect(await settingsFor({ PBKDF2_ITERATIONS: String(MAX_PBKDF2_ITERATIONS + 1) })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/PBKDF2_ITERATIONS/),
+    });
+    expect(await settingsFor({ PBKDF2_ITERATIONS: '100000' })).toMatchObject({ ok: true });
+  });
+
+  it('uses the documented defaults', async () => {
+    const result = await settingsFor({});
+    if (!result.ok) throw new Error(result.error);
+    expect(result.settings).toMatchObject({
+      tokenTtlSeconds: 15 * 86400,
+      pbkdf2Iterations: 100_000,
+      leewaySeconds: 30,
+    });
+  });
+
+  it('refuses a missing, short or placeholder secret without revealing it', async () => {
+    for (const secret of [undefined, '', 'short', 'a'.repeat(64), 'replace-with-at-least-32-random-bytes']) {
+      const result = await settingsFor({ JWT_SECRET: secret });
+      expect(result.ok, String(secret)).toBe(false);
+      if (!result.ok && secret) expect(result.error).not.toContain(secret);
+    }
+  });
+
+  it('accepts a comma-separated list of secrets for rotation, all of which must be strong', async () => {
+    expect(await settingsFor({ JWT_SECRET: `${SECRET}, previous-${SECRET}` })).toMatchObject({ ok: true });
+    expect(await settingsFor({ JWT_SECRET: `${SECRET},short` })).toMatchObject({ ok: false });
+  });
+
+  it('refuses malformed numbers', async () => {
+    expect(await settingsFor({ TOKEN_TTL_SECONDS: '15d' })).toMatchObject({ ok: false });
+    expect(await settingsFor({ TOKEN_TTL_SECONDS: '1' })).toMatchObject({ ok: false });
+    expect(await settingsFor({ JWT_LEEWAY_SECONDS: '-1' })).toMatchObject({ ok: false });
+  });
+
+  it('validates once per environment object', async () => {
+    const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
+    expect(loadSettings(bindings)).toBe(loadSettings(bindings));
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { mediaTypeOf, parseForm, parseJsonObject, readStringFields } from './body';
+import { ProblemError } from './problem';
+
+function post(body: string, contentType: string | null): Request {
+  const headers: Record<string, string> = contentType === null ? {} : { 'Content-Type': contentType };
+  return new Request('https://gatehouse.test/signup', { method: 'POST', body, headers });
+}
+
+async function problemOf(promise: Promise<unknown>): Promise<ProblemError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ProblemError) return error;
+    throw error;
+  }
+  throw new Error('expected a ProblemError');
+}
+
+describe('mediaTypeOf', () => {
+  it('ignores case and parameters', () => {
+    expect(mediaTypeOf('application/x-www-form-urlencoded; charset=utf-8')).toBe('form');
+    expect(mediaTypeOf('Application/JSON;charset=UTF-8')).toBe('json');
+    expect(mediaTypeOf('text/plain')).toBeNull();
+    expect(mediaTypeOf('multipart/form-data; boundary=x')).toBeNull();
+    expect(mediaTypeOf(null)).toBeNull();
+  });
+});
+
+describe('parseForm', () => {
+  it("decodes Dart's form encoding", () => {
+    const fields = parseForm('username=jos%C3%A9+ram%C3%ADrez&password=p%40ss+w%2Brd%26%3D');
+    expect(fields.get('username')).toBe('josé ramírez');
+    expect(fields.get('password')).toBe('p@ss w+rd&=');
+  });
+
+  it('refuses repeated fields and malformed percent-encoding', () => {
+    expect(() => parseForm('username=a&username=b')).toThrow(/repeated/);
+    expect(() => parseForm('username=%E9')).toThrow(/percent/);
+    expect(() => parseForm('username=%ZZ')).toThrow(/percent/);
+  });
+});
+
+describe('parseJsonObject', () => {
+  it('refuses duplicate keys, including escaped spellings of the same key', () => {
+    expect(() => parseJsonObject('{"username":"a","username":"b"}')).toThrow(/repeated/);
+    expect(() => parseJsonObject('{"username":"a","user\\u006eame":"b"}')).toThrow(/repeated/);
+    expect(parseJsonObject('{"a":{"x":1,"x":2},"b":"\\"x\\":"}').get('b')).toBe('"x":');
+  });
+
+  it('refuses non-objects and malformed JSON', () => {
+    for (const text of ['[]', 'null', '"x"', '1', '{', ''])
+      expect(() => parseJsonObject(text), text).toThrow(ProblemError);
+  });
+});
+
+describe('readStringFields', () => {
+  it('reads the same fields from both encodings', async () => {
+    const fromForm = await readStringFields(
+      post('username=alice&password=secret123', 'application/x-www-form-urlencoded'),
+      ['username', 'password'],
+    );
+    const fromJson = await readStringFields(
+      post('{"username":"alice","password":"secret123"}', 'application/json'),
+      ['username', 'password'],
+    );
+    expect(fromForm).toEqual({ username: 'alice', password: 'secret123' });
+    expect(fromJson).toEqual(fromForm);
+  });
+
+  it('answers 415 for other or missing media types', async () => {
+    expect((await problemOf(readStringFields(post('x', 'text/plain'), ['username']))).type).toBe(
+      'unsupported-media-type',
+    );
+    expect((await problemOf(readStringFields(post('x', null), ['username']))).type).toBe(
+      'unsupported-media-type',
+    );
+  });
+
+  it('answers 400 with a reason for missing fields, wrong types and bad bytes', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['{"username":"alice"}', 'application/json', /"password" is required/],
+      ['{"username":["alice"],"password":"x"}', 'application/json', /"username" must be a string/],
+      ['{"username":{"a":1},"password":"x"}', 'application/json', /must be a string/],
+      ['{"username":42,"password":"x"}', 'application/json', /must be a string/],
+      ['{"username":null,"password":"x"}', 'application/json', /must be a string/],
+      ['username=alice', 'application/x-www-form-urlencoded', /"password" is required/],
+    ];
+    for (const [body, type, reason] of cases) {
+      const problem = await problemOf(readStringFields(post(body, type), ['username', 'password']));
+      expect(problem.type, body).toBe('invalid-request');
+      expect(problem.detail, body).toMatch(reason);
+    }
+    const invalidUtf8 = new Request('https://gatehouse.test/', {
+      method: 'POST',
+      body: new Uint8Array([0x7b, 0xff, 0x7d]),
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect((await problemOf(readStringFields(invalidUtf8, ['username']))).detail).toMatch(/UTF-8/);
+  });
+});
