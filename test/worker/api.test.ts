@@ -1,0 +1,307 @@
+// The API contract (SPEC §2) through the Worker's fetch handler and a real local D1.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../../worker/app';
+import { decodeBase64url } from '../../worker/auth/base64url';
+import type { Bindings } from '../../worker/config';
+import { expectProblem, getData, newAccount, PASSWORD, postCredentials, request, uniqueName } from './http';
+
+function payloadOf(token: string): Record<string, unknown> {
+  return JSON.parse(new TextDecoder().decode(decodeBase64url(token.split('.')[1] as string) as Uint8Array));
+}
+
+describe('POST /signup', () => {
+  it('creates an account: 201 with plain text, or JSON when asked', async () => {
+    const plain = await postCredentials('/signup', uniqueName(), PASSWORD);
+    expect(plain.status).toBe(201);
+    expect(await plain.text()).toBe('Created');
+    const name = uniqueName('Json');
+    const json = await postCredentials('/signup', name, PASSWORD, { json: true, accept: 'application/json' });
+    expect(json.status).toBe(201);
+    expect(await json.json()).toMatchObject({ username: name });
+  });
+
+  it('answers 409 for a taken name, whatever its spelling, and keeps the first account', async () => {
+    const name = uniqueName('dup');
+    expect((await postCredentials('/signup', name, PASSWORD)).status).toBe(201);
+    await expectProblem(await postCredentials('/signup', name, 'another password 1'), 409, 'username-taken');
+    await expectProblem(
+      await postCredentials('/signup', name.toUpperCase(), 'another password 1'),
+      409,
+      'username-taken',
+    );
+    const fullwidth = [...name]
+      .map((c) => String.fromCodePoint((c.codePointAt(0) as number) + 0xfee0))
+      .join('');
+    await expectProblem(
+      await postCredentials('/signup', fullwidth, 'another password 1'),
+      409,
+      'username-taken',
+    );
+    expect((await postCredentials('/login', name, PASSWORD)).status).toBe(200);
+    expect((await postCredentials('/login', name, 'another password 1')).status).toBe(401);
+  });
+
+  it('gives exactly one 201 when 20 sign-ups of one name race', async () => {
+    const name = uniqueName('race');
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        postCredentials('/signup', i % 2 ? name : name.toUpperCase(), `${PASSWORD} ${i}`),
+      ),
+    );
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(19);
+  });
+
+  it('answers 400 with a reason for invalid input', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['abc', PASSWORD, /at least 4/],
+      [uniqueName(), 'short', /at least 8/],
+      ['zero\u200Bwidth', PASSWORD, /invisible/],
+      [uniqueName(), 'x'.repeat(1025), /at most 1024 bytes/],
+    ];
+    for (const [username, password, reason] of cases) {
+      const problem = await expectProblem(
+        await postCredentials('/signup', username, password),
+        400,
+        'invalid-request',
+      );
+      expect(problem.detail).toMatch(reason);
+    }
+  });
+
+  it('answers 400 for missing fields, wrong types, malformed JSON and repeated fields, never 500', async () => {
+    const bodies: [string, string][] = [
+      ['application/json', '{"username":"valid-name"}'],
+      ['application/json', '{"username":["a","b"],"password":"correct horse"}'],
+      ['application/json', '{"username":"valid-name","password":12345678}'],
+      ['application/json', '{"username":'],
+      ['application/json', '[]'],
+      ['application/json', '{"username":"valid-name","username":"other-name","password":"correct horse"}'],
+      ['application/x-www-form-urlencoded', 'username=valid-name'],
+      ['application/x-www-form-urlencoded', 'username=a&username=b&password=correct+horse'],
+      ['application/x-www-form-urlencoded', 'username=%FF%FE&password=correct+horse'],
+      ['application/x-www-form-urlencoded', ''],
+    ];
+    for (const [type, body] of bodies) {
+      const response = await request('/signup', { method: 'POST', headers: { 'Content-Type': type }, body });
+      await expectProblem(response, 400, 'invalid-request');
+    }
+  });
+
+  it('answers 413 for a body over the limit, with or without Content-Length', async () => {
+    const big = `username=${'a'.repeat(9000)}&password=${PASSWORD}`;
+    const withLength = await request('/signup', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: big,
+    });
+    await expectProblem(withLength, 413, 'payload-too-large');
+    const stream = new Blob([big]).stream();
+    const chunked = await request('/signup', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: stream,
+      // @ts-expect-error: workerd's RequestInit has no duplex, Node's needs it; harmless here.
+      duplex: 'half',
+    });
+    await expectProblem(chunked, 413, 'payload-too-large');
+  });
+
+  it('answers 415 for other media types', async () => {
+    for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/xml']) {
+      await expectProblem(
+        await request('/signup', { method: 'POST', headers: { 'Content-Type': type }, body: 'username=a' }),
+        415,
+        'unsupported-media-type',
+      );
+    }
+    await expectProblem(
+      await request('/signup', { method: 'POST', body: 'username=abcd&password=12345678' }),
+      415,
+      'unsupported-media-type',
+    );
+  });
+
+  it('never reads credentials from the query string', async () => {
+    const name = uniqueName();
+    const response = await request(`/signup?username=${name}&password=${encodeURIComponent(PASSWORD)}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+    await expectProblem(response, 400, 'invalid-request');
+  });
+});
+
+describe('POST /login', () => {
+  it('returns the bare token as text/plain, with no-store', async () => {
+    const name = uniqueName();
+    await postCredentials('/signup', name, PASSWORD);
+    const response = await postCredentials('/login', name, PASSWORD);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Type')).toMatch(/^text\/plain/);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    const token = await response.text();
+    expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    const payload = payloadOf(token);
+    expect(payload).toMatchObject({ username: name });
+    expect(typeof payload.sub).toBe('string');
+    expect(typeof payload.sid).toBe('string');
+    expect(payload.exp).toBe((payload.iat as number) + 15 * 86400);
+  });
+
+  it('answers an OAuth 2 token response to Accept: application/json', async () => {
+    const name = uniqueName();
+    await postCredentials('/signup', name, PASSWORD);
+    const response = await postCredentials('/login', name, PASSWORD, {
+      json: true,
+      accept: 'application/json',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Cache-Control')).toBe('no-store');
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 15 * 86400, username: name });
+    expect((await getData(`Bearer ${body.access_token}`)).status).toBe(200);
+  });
+
+  it('logs in with any spelling of the name that has the same canonical form', async () => {
+    await postCredentials('/signup', 'Jose\u0301 Test', PASSWORD);
+    const response = await postCredentials('/login', '  JOSÉ TEST ', PASSWORD);
+    expect(response.status).toBe(200);
+    expect(payloadOf(await response.text()).username).toBe('José Test');
+  });
+
+  it('answers unknown user and wrong password byte-identically', async () => {
+    const { username } = await newAccount();
+    const wrong = await postCredentials('/login', username, 'not the password');
+    const unknown = await postCredentials('/login', uniqueName('ghost'), 'not the password');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const comparable = (r: Response) => [...r.headers].filter(([name]) => name !== 'x-request-id');
+    expect(comparable(unknown)).toEqual(comparable(wrong));
+    expect(await unknown.text()).toBe(await wrong.text());
+    expect(wrong.headers.get('WWW-Authenticate')).toMatch(/^Bearer/);
+  });
+
+  it('answers 400 for malformed requests', async () => {
+    await expectProblem(
+      await request('/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{' }),
+      400,
+      'invalid-request',
+    );
+    await expectProblem(await postCredentials('/login', 'abc', PASSWORD), 400, 'invalid-request');
+  });
+});
+
+describe('GET /data', () => {
+  it('answers a valid token with the data, raw or Bearer, text or JSON', async () => {
+    const { username, token } = await newAccount();
+    for (const authorization of [token, `Bearer ${token}`, `bearer ${token}`, `BEARER  ${token} `]) {
+      const response = await getData(authorization);
+      expect(response.status, authorization.slice(0, 8)).toBe(200);
+      expect(await response.text()).toMatch(/secret data/);
+    }
+    const json = await getData(token, 'application/json');
+    expect(json.headers.get('Content-Type')).toMatch(/^application\/json/);
+    expect(await json.json()).toMatchObject({ username, data: expect.stringMatching(/secret data/) });
+  });
+
+  it('answers every kind of bad token with the same 401 and WWW-Authenticate: Bearer', async () => {
+    const { token } = await newAccount();
+    const bad = [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      `Token ${token}`,
+      token.slice(0, -1),
+      `${token}x`,
+      `Bearer ${token} extra`,
+      'a.b.c',
+    ];
+    const bodies = new Set<string>();
+    for (const authorization of bad) {
+      const response = await getData(authorization);
+      expect(response.status, String(authorization)).toBe(401);
+      expect(response.headers.get('WWW-Authenticate')).toBe('Bearer realm="gatehouse"');
+      bodies.add(await response.text());
+    }
+    expect(bodies.size).toBe(1);
+  });
+
+  it('refuses a validly signed token whose session does not exist', async () => {
+    const { token } = await newAccount();
+    await env.DB.prepare('DELETE FROM sessions WHERE id = ?').bind(payloadOf(token).sid).run();
+    await expectProblem(await getData(token), 401, 'invalid-token');
+  });
+
+  it('refuses a token whose session was revoked, at once', async () => {
+    const { token } = await newAccount();
+    expect((await getData(token)).status).toBe(200);
+    await env.DB.prepare('UPDATE sessions SET revoked_at = ? WHERE id = ?')
+      .bind(Math.floor(Date.now() / 1000), payloadOf(token).sid)
+      .run();
+    await expectProblem(await getData(token), 401, 'invalid-token');
+  });
+
+  it('never accepts a token from the query string or a cookie', async () => {
+    const { token } = await newAccount();
+    expect((await request(`/data?token=${token}&access_token=${token}`)).status).toBe(401);
+    expect((await request('/data', { headers: { Cookie: `token=${token}` } })).status).toBe(401);
+  });
+});
+
+describe('routing and hardening', () => {
+  it('answers other methods with 405 and Allow, unknown paths with 404', async () => {
+    for (const [method, path] of [
+      ['GET', '/signup'],
+      ['PUT', '/login'],
+      ['DELETE', '/data'],
+      ['POST', '/data'],
+      ['PATCH', '/signup'],
+    ] as const) {
+      const response = await request(path, { method });
+      await expectProblem(response, 405, 'method-not-allowed');
+      expect(response.headers.get('Allow')).toBeTruthy();
+    }
+    await expectProblem(await request('/nope'), 404, 'not-found');
+    await expectProblem(await request('/data/extra'), 404, 'not-found');
+  });
+
+  it('answers HEAD /data like GET without a body, and OPTIONS with Allow', async () => {
+    const { token } = await newAccount();
+    const head = await request('/data', { method: 'HEAD', headers: { Authorization: token } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const options = await request('/login', { method: 'OPTIONS' });
+    expect(options.status).toBe(204);
+    expect(options.headers.get('Allow')).toContain('POST');
+  });
+
+  it('sends security headers and no framework banner', async () => {
+    const response = await request('/data');
+    expect(response.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(response.headers.get('Referrer-Policy')).toBe('no-referrer');
+    expect(response.headers.get('Content-Security-Policy')).toContain("default-src 'none'");
+    expect(response.headers.get('X-Powered-By')).toBeNull();
+  });
+
+  it('answers 503 with a clear problem when JWT_SECRET is missing or weak, never crashing', async () => {
+    const app = createApp();
+    for (const secret of [undefined, 'too-short']) {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(
+        new Request('https://gatehouse.test/login', { method: 'POST' }),
+        { ...env, JWT_SECRET: secret } as Bindings,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      const problem = await expectProblem(response, 503, 'service-unavailable');
+      expect(JSON.stringify(problem)).not.toContain('too-short');
+    }
+  });
+});

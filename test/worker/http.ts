@@ -1,0 +1,74 @@
+// Helpers for driving the Worker through its real fetch handler, with the real local D1.
+import { exports } from 'cloudflare:workers';
+
+export const ORIGIN = 'https://gatehouse.test';
+
+let counter = 0;
+/** Storage is shared by the tests of a file: every test gets names of its own. */
+export function uniqueName(prefix = 'user'): string {
+  counter++;
+  return `${prefix}${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+// The Worker's own default export (worker/index.ts), as the runtime would call it.
+const worker = (exports as unknown as { default: Fetcher }).default;
+
+export function request(path: string, init: RequestInit = {}): Promise<Response> {
+  return worker.fetch(new Request(`${ORIGIN}${path}`, init));
+}
+
+export function form(fields: Record<string, string>): string {
+  return new URLSearchParams(fields).toString();
+}
+
+export interface CredentialsOptions {
+  json?: boolean;
+  accept?: string;
+}
+
+export function postCredentials(
+  path: '/signup' | '/login',
+  username: string,
+  password: string,
+  options: CredentialsOptions = {},
+) {
+  const headers: Record<string, string> = {
+    'Content-Type': options.json ? 'application/json' : 'application/x-www-form-urlencoded; charset=utf-8',
+  };
+  if (options.accept) headers.Accept = options.accept;
+  const body = options.json ? JSON.stringify({ username, password }) : form({ username, password });
+  return request(path, { method: 'POST', headers, body });
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+/** Signs up and logs in; returns the bare token. */
+export async function newAccount(
+  username = uniqueName(),
+  password = PASSWORD,
+): Promise<{ username: string; token: string }> {
+  const signup = await postCredentials('/signup', username, password);
+  if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${await signup.text()}`);
+  const login = await postCredentials('/login', username, password);
+  if (login.status !== 200) throw new Error(`login: ${login.status} ${await login.text()}`);
+  return { username, token: await login.text() };
+}
+
+export function getData(authorization?: string, accept?: string): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (authorization !== undefined) headers.Authorization = authorization;
+  if (accept !== undefined) headers.Accept = accept;
+  return request('/data', { headers });
+}
+
+export async function expectProblem(response: Response, status: number, type: string) {
+  const text = await response.text();
+  if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
+  if (!response.headers.get('Content-Type')?.startsWith('application/problem+json')) {
+    throw new Error(`not a problem document: ${response.headers.get('Content-Type')}`);
+  }
+  const body = JSON.parse(text) as { type: string; title: string; status: number; detail?: string };
+  if (body.type !== `/problems/${type}` || body.status !== status)
+    throw new Error(`unexpected problem ${text}`);
+  return body;
+}
