@@ -13,6 +13,8 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
+            // Throttling is switched on per test where it is the subject (test/worker/throttling.test.ts).
+            THROTTLING: 'off',
           },
         },
       }),

@@ -1,6 +1,7 @@
 // The map of the API: middleware in the order a request meets it, then the routes.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -8,11 +9,14 @@ import { loadSettings } from './config';
 import type { AppEnv } from './http/context';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
+import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
+import { sessionRoutes } from './routes/sessions';
 
 /** Credentials are small: 8 KiB leaves room for a 1,024-byte password fully percent-encoded. */
 export const MAX_BODY_BYTES = 8 * 1024;
+const HSTS = 'max-age=31536000; includeSubDomains';
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -25,8 +29,29 @@ export function createApp(): Hono<AppEnv> {
       contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
       crossOriginResourcePolicy: 'same-origin',
       referrerPolicy: 'no-referrer',
+      // Sent below, and only over HTTPS, where it means something.
+      strictTransportSecurity: false,
     }),
   );
+  app.use(async (c, next) => {
+    await next();
+    if (new URL(c.req.url).protocol === 'https:') c.res.headers.set('Strict-Transport-Security', HSTS);
+  });
+  app.use(async (c, next) => {
+    const result = await loadSettings(c.env);
+    if (!result.ok) return problem('service-unavailable', 'The server is missing required configuration.');
+    c.set('settings', result.settings);
+    await next();
+  });
+  // Browsers on other origins only when listed in CORS_ORIGINS; same-origin needs no CORS at all.
+  // Only requests that carry an Origin are CORS requests; a plain OPTIONS gets its Allow answer below.
+  const corsForListedOrigins = cors({
+    origin: (origin, c) => (c.get('settings').corsOrigins.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowHeaders: ['Authorization', 'Content-Type', 'Accept'],
+    maxAge: 600,
+  });
+  app.use((c, next) => (c.req.header('Origin') === undefined ? next() : corsForListedOrigins(c, next)));
   app.use(
     methodNotAllowed({
       app,
@@ -37,12 +62,6 @@ export function createApp(): Hono<AppEnv> {
       },
     }),
   );
-  app.use(async (c, next) => {
-    const result = await loadSettings(c.env);
-    if (!result.ok) return problem('service-unavailable', 'The server is missing required configuration.');
-    c.set('settings', result.settings);
-    await next();
-  });
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -52,6 +71,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.route('/', authRoutes);
   app.route('/', dataRoutes);
+  app.route('/', sessionRoutes);
+  app.route('/', accountRoutes);
 
   app.notFound(() => problem('not-found'));
   app.onError((error) => {

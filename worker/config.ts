@@ -4,7 +4,7 @@ import { createKeyring, type JwtKeyring } from './auth/jwt';
 import { assertIterations, dummyHash, MAX_PBKDF2_ITERATIONS } from './auth/password';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
-export interface Bindings extends Env {
+export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   /** Current secret first, then previous ones still accepted for verification, comma-separated. */
   JWT_SECRET?: string;
   TOKEN_TTL_SECONDS?: string;
@@ -12,17 +12,27 @@ export interface Bindings extends Env {
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   JWT_LEEWAY_SECONDS?: string;
+  SESSION_LIFETIME_SECONDS?: string;
+  /** Comma-separated origins allowed to call the API from a browser (CORS); none by default. */
+  CORS_ORIGINS?: string;
+  /** `off` disables log-in/sign-up throttling (tests only); anything else keeps it on. */
+  THROTTLING?: string;
 }
 
 export interface Settings {
   readonly keyring: JwtKeyring;
+  /** Lifetime of one access token; refreshing issues a new one. */
   readonly tokenTtlSeconds: number;
+  /** Absolute lifetime of a session from log-in: no refresh extends a session past it. */
+  readonly sessionLifetimeSeconds: number;
   readonly pbkdf2Iterations: number;
   readonly leewaySeconds: number;
   readonly issuer: string | undefined;
   readonly audience: string | undefined;
   /** Checked against when a username is unknown, so that costs the same as a wrong password. */
   readonly dummyPasswordHash: string;
+  readonly corsOrigins: ReadonlySet<string>;
+  readonly throttling: boolean;
 }
 
 export type SettingsResult =
@@ -31,6 +41,7 @@ export type SettingsResult =
 
 export const DEFAULTS = {
   tokenTtlSeconds: 15 * 24 * 60 * 60, // the tutorial's 15 days
+  sessionLifetimeSeconds: 30 * 24 * 60 * 60,
   pbkdf2Iterations: MAX_PBKDF2_ITERATIONS,
   leewaySeconds: 30,
 } as const;
@@ -73,6 +84,26 @@ export function parseSecrets(raw: string | undefined): string[] {
   return secrets;
 }
 
+function parseOrigins(raw: string | undefined): ReadonlySet<string> {
+  const origins = new Set<string>();
+  for (const entry of (raw ?? '').split(',')) {
+    const value = entry.trim();
+    if (value === '') continue;
+    // Exact origins only: a wildcard or `null` would let any page call the API with a person's token.
+    let origin: string;
+    try {
+      origin = new URL(value).origin;
+    } catch {
+      throw new SettingError(`CORS_ORIGINS has an entry that is not an origin`);
+    }
+    if (origin === 'null' || origin !== value.replace(/\/$/, '')) {
+      throw new SettingError('CORS_ORIGINS entries must be exact origins such as https://app.example');
+    }
+    origins.add(origin);
+  }
+  return origins;
+}
+
 async function parseSettings(env: Bindings): Promise<Settings> {
   const pbkdf2Iterations = integerSetting(
     'PBKDF2_ITERATIONS',
@@ -105,7 +136,16 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     ),
     issuer: optionalText(env.JWT_ISSUER),
     audience: optionalText(env.JWT_AUDIENCE),
+    sessionLifetimeSeconds: integerSetting(
+      'SESSION_LIFETIME_SECONDS',
+      env.SESSION_LIFETIME_SECONDS,
+      DEFAULTS.sessionLifetimeSeconds,
+      60,
+      366 * 86400,
+    ),
     dummyPasswordHash: dummyHash(pbkdf2Iterations),
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    throttling: env.THROTTLING?.trim().toLowerCase() !== 'off',
   };
 }
 

@@ -1,8 +1,16 @@
 import { createApp } from './app';
 import type { Bindings } from './config';
+import { database } from './db/client';
+import { deleteStaleRows } from './db/queries';
+import { nowSeconds } from './http/context';
 
 const app = createApp();
 
 export default {
   fetch: app.fetch,
+  /** Cron Trigger (wrangler.toml): ended sessions and forgotten failure counts are deleted. */
+  async scheduled(_controller, env) {
+    const deleted = await deleteStaleRows(database(env.DB), nowSeconds());
+    console.log(JSON.stringify({ level: 'info', event: 'cleanup', deleted }));
+  },
 } satisfies ExportedHandler<Bindings>;

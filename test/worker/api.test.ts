@@ -61,6 +61,10 @@ describe('POST /signup', () => {
       [uniqueName(), 'short', /at least 8/],
       ['zero\u200Bwidth', PASSWORD, /invisible/],
       [uniqueName(), 'x'.repeat(1025), /at most 1024 bytes/],
+      [uniqueName(), 'sunshine', /commonly used/],
+      [uniqueName(), 'Baseball1', /commonly used|at least/],
+      [uniqueName(), 'ＰＡＳＳＷＯＲＤ', /commonly used/],
+      ['maria1990', 'maria1990-secret', /must not contain the username/],
     ];
     for (const [username, password, reason] of cases) {
       const problem = await expectProblem(

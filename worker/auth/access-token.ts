@@ -20,14 +20,14 @@ export function randomId(bytes = 16): string {
 
 export async function issueAccessToken(
   settings: Settings,
-  subject: { userId: string; sessionId: string; username: string },
+  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username'>,
   now: number,
   expiresAt: number,
 ): Promise<string> {
   const payload: JwtPayload = {
     username: subject.username,
-    sub: subject.userId,
-    sid: subject.sessionId,
+    sub: subject.sub,
+    sid: subject.sid,
     jti: randomId(),
     iat: now,
     exp: expiresAt,

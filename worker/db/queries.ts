@@ -1,11 +1,19 @@
-// The few statements the routes need. Uniqueness is decided by the unique index, never by a read
-// before a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
-import { eq } from 'drizzle-orm';
+// The statements the routes need. Uniqueness is decided by the unique index, never by a read before
+// a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
+import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import {
+  FREE_FAILURES,
+  HARD_STOP_FAILURES,
+  HARD_STOP_SECONDS,
+  MAX_BACKOFF_SECONDS,
+} from '../auth/login-throttle';
 import type { Database } from './client';
-import { type Session, sessions, type User, users } from './schema';
+import { commonPasswords, loginFailures, type Session, sessions, type User, users } from './schema';
 
 export type NewUser = typeof users.$inferInsert;
 export type NewSession = typeof sessions.$inferInsert;
+
+// ---- users ----
 
 /** Inserts the user unless the canonical name is taken; false means taken (→ 409). */
 export async function insertUser(db: Database, user: NewUser): Promise<boolean> {
@@ -17,9 +25,49 @@ export async function insertUser(db: Database, user: NewUser): Promise<boolean> 
   return inserted.length === 1;
 }
 
-export async function findUserByCanonicalName(db: Database, canonical: string): Promise<User | undefined> {
+export function findUserByCanonicalName(db: Database, canonical: string): Promise<User | undefined> {
   return db.select().from(users).where(eq(users.usernameCanonical, canonical)).get();
 }
+
+export function findUserById(db: Database, id: string): Promise<User | undefined> {
+  return db.select().from(users).where(eq(users.id, id)).get();
+}
+
+/** New hash, and every session but the caller's ended, together. */
+export async function changePassword(
+  db: Database,
+  userId: string,
+  passwordHash: string,
+  keepSessionId: string,
+  now: number,
+) {
+  await db.batch([
+    db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
+    db
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt))),
+  ]);
+}
+
+/** The user and all their sessions go together; the name becomes free at once. */
+export async function deleteAccount(db: Database, userId: string): Promise<void> {
+  await db.batch([
+    db.delete(sessions).where(eq(sessions.userId, userId)),
+    db.delete(users).where(eq(users.id, userId)),
+  ]);
+}
+
+export async function isCommonPassword(db: Database, lowerCased: string): Promise<boolean> {
+  const row = await db
+    .select({ password: commonPasswords.password })
+    .from(commonPasswords)
+    .where(eq(commonPasswords.password, lowerCased))
+    .get();
+  return row !== undefined;
+}
+
+// ---- sessions ----
 
 /** Starts a session; when the password hash needs upgrading, both writes land together. */
 export async function startSession(db: Database, session: NewSession, upgradedHash?: string): Promise<void> {
@@ -36,8 +84,8 @@ export async function startSession(db: Database, session: NewSession, upgradedHa
 
 export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'>;
 
-/** The one indexed read on the /data path: the session by primary key. */
-export async function findSession(db: Database, id: string): Promise<SessionState | undefined> {
+/** The one indexed read on every authenticated request: the session by primary key. */
+export function findSession(db: Database, id: string): Promise<SessionState | undefined> {
   return db
     .select({
       userId: sessions.userId,
@@ -52,4 +100,104 @@ export async function findSession(db: Database, id: string): Promise<SessionStat
 
 export async function touchSession(db: Database, id: string, now: number): Promise<void> {
   await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
+}
+
+export function listActiveSessions(db: Database, userId: string, now: number) {
+  return db
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastUsedAt: sessions.lastUsedAt,
+      expiresAt: sessions.expiresAt,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .orderBy(sql`${sessions.lastUsedAt} DESC NULLS LAST`, sessions.createdAt)
+    .all();
+}
+
+/** Ends one of the user's sessions; false when no such active session of theirs exists. */
+export async function revokeSession(
+  db: Database,
+  userId: string,
+  sessionId: string,
+  now: number,
+): Promise<boolean> {
+  const revoked = await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return revoked.length === 1;
+}
+
+export async function revokeAllSessions(db: Database, userId: string, now: number): Promise<void> {
+  await db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+}
+
+// ---- failed log-ins ----
+
+/** The name's failure count and the Unix second until which its log-in is refused, if it has failed. */
+export function findLoginFailures(db: Database, canonical: string) {
+  return db
+    .select({ failures: loginFailures.failures, blockedUntil: loginFailures.blockedUntil })
+    .from(loginFailures)
+    .where(eq(loginFailures.usernameCanonical, canonical))
+    .get();
+}
+
+/**
+ * Counts one more failure atomically (concurrent failures all count) and sets the block that
+ * follows it: the schedule of `backoffSeconds` in auth/login-throttle.ts, written in SQL.
+ */
+export async function recordLoginFailure(db: Database, canonical: string, now: number): Promise<void> {
+  const failures = sql`${loginFailures.failures} + 1`;
+  await db
+    .insert(loginFailures)
+    .values({ usernameCanonical: canonical, failures: 1, lastFailedAt: now, blockedUntil: 0 })
+    .onConflictDoUpdate({
+      target: loginFailures.usernameCanonical,
+      set: {
+        failures,
+        lastFailedAt: now,
+        blockedUntil: sql`CASE
+          WHEN ${failures} >= ${HARD_STOP_FAILURES} THEN ${now + HARD_STOP_SECONDS}
+          WHEN ${failures} <= ${FREE_FAILURES} THEN 0
+          ELSE ${now} + min(${MAX_BACKOFF_SECONDS}, 1 << min(30, ${failures} - ${FREE_FAILURES} - 1))
+        END`,
+      },
+    });
+}
+
+export async function clearLoginFailures(db: Database, canonical: string): Promise<void> {
+  await db.delete(loginFailures).where(eq(loginFailures.usernameCanonical, canonical));
+}
+
+// ---- clean-up ----
+
+/** How long a name's failure count survives without new failures. */
+export const FAILURE_MEMORY_SECONDS = 24 * 3600;
+
+/** Deletes ended sessions and forgotten failure counts (run by the Cron Trigger). */
+export async function deleteStaleRows(db: Database, now: number) {
+  const [endedSessions, staleFailures] = await db.batch([
+    db
+      .delete(sessions)
+      .where(or(lt(sessions.expiresAt, now + 1), sql`${sessions.revokedAt} IS NOT NULL`))
+      .returning({ id: sessions.id }),
+    db
+      .delete(loginFailures)
+      .where(
+        and(
+          lt(loginFailures.lastFailedAt, now - FAILURE_MEMORY_SECONDS),
+          lt(loginFailures.blockedUntil, now),
+        ),
+      )
+      .returning({ name: loginFailures.usernameCanonical }),
+  ]);
+  return { sessions: endedSessions.length, loginFailures: staleFailures.length };
 }

@@ -36,5 +36,19 @@ export const sessions = sqliteTable(
   ],
 );
 
+// Consecutive failed log-ins per canonical name, existing or not (so unknown names are throttled
+// the same way). A successful log-in deletes the row; the cron clean-up drops stale ones.
+export const loginFailures = sqliteTable('login_failures', {
+  usernameCanonical: text('username_canonical').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailedAt: integer('last_failed_at').notNull(),
+  blockedUntil: integer('blocked_until').notNull(),
+});
+
+// Passwords too common to allow, lower-cased (filled by the common_passwords data migration).
+export const commonPasswords = sqliteTable('common_passwords', {
+  password: text('password').primaryKey(),
+});
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

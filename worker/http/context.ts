@@ -1,12 +1,26 @@
+import type { AccessClaims } from '../auth/access-token';
 import type { Bindings, Settings } from '../config';
+import type { SessionState } from '../db/queries';
 
-/** What every handler sees: the bindings, and the settings validated once per isolate. */
-export interface AppEnv {
-  Bindings: Bindings;
-  Variables: { settings: Settings };
+/** The caller of an authenticated route: a valid token whose session is active. */
+export interface Caller {
+  readonly claims: AccessClaims;
+  readonly session: SessionState;
 }
 
-export const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer realm="gatehouse"' } as const;
+/** What handlers see: the bindings, the settings validated once per isolate, and the caller. */
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: {
+    settings: Settings;
+    caller: Caller;
+    /** Set when a throttle refused the request, for the log line. */
+    throttled: 'ip' | 'account';
+  };
+}
+
+/** Token responses and anything personal must never be stored by a cache. */
+export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 /** Unix seconds. */
 export function nowSeconds(): number {

@@ -5,6 +5,7 @@ export const PROBLEMS = {
   'invalid-request': { status: 400, title: 'The request is invalid' },
   'invalid-credentials': { status: 401, title: 'Invalid username or password' },
   'invalid-token': { status: 401, title: 'A valid access token is required' },
+  'wrong-password': { status: 403, title: 'The password is not correct' },
   'not-found': { status: 404, title: 'No such resource' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'username-taken': { status: 409, title: 'That username is already registered' },
@@ -32,8 +33,11 @@ export function problem(type: ProblemType, detail?: string, headers?: HeadersIni
     status,
     headers: { 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store' },
   });
-  if (headers !== undefined)
+  // RFC 9110 §15.5.2: every 401 names the scheme that would work.
+  if (status === 401) response.headers.set('WWW-Authenticate', 'Bearer realm="gatehouse"');
+  if (headers !== undefined) {
     for (const [name, value] of new Headers(headers)) response.headers.set(name, value);
+  }
   return response;
 }
 

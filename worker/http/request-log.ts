@@ -15,6 +15,7 @@ export const requestLog: MiddlewareHandler = async (c, next) => {
       route: c.req.routePath,
       status: c.res.status,
       duration_ms: Date.now() - started,
+      throttled: c.get('throttled'),
     }),
   );
 };

@@ -1,17 +1,27 @@
 // POST /signup and POST /login: the tutorial's contract (SPEC §2), plain text or JSON by Accept.
+
+import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { issueAccessToken, randomId } from '../auth/access-token';
+import { type AccessClaims, issueAccessToken, randomId } from '../auth/access-token';
+import { newPasswordRefusal } from '../auth/new-password';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { newPasswordProblem, normalizePassword, passwordInputProblem } from '../auth/password-policy';
+import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
+import type { Settings } from '../config';
 import { database } from '../db/client';
-import { findUserByCanonicalName, insertUser, startSession } from '../db/queries';
+import {
+  clearLoginFailures,
+  findLoginFailures,
+  findUserByCanonicalName,
+  insertUser,
+  recordLoginFailure,
+  startSession,
+} from '../db/queries';
 import { readStringFields } from '../http/body';
-import { type AppEnv, BEARER_CHALLENGE, nowSeconds } from '../http/context';
+import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
+import { ipRateLimit } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';
 import { ProblemError, problem } from '../http/problem';
-
-const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
 
 function validUsername(input: string) {
   const name = parseUsername(input);
@@ -19,16 +29,38 @@ function validUsername(input: string) {
   return name;
 }
 
+/** The token response of /login and /refresh: the bare token, or an OAuth 2 token response (RFC 6749 §5.1). */
+export async function tokenResponse(
+  c: Context<AppEnv>,
+  settings: Settings,
+  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username'>,
+  sessionExpiresAt: number,
+  now: number,
+): Promise<Response> {
+  const expiresAt = Math.min(now + settings.tokenTtlSeconds, sessionExpiresAt);
+  const token = await issueAccessToken(settings, subject, now, expiresAt);
+  if (wantsJson(c)) {
+    return c.json(
+      { access_token: token, token_type: 'Bearer', expires_in: expiresAt - now, username: subject.username },
+      200,
+      NO_STORE,
+    );
+  }
+  // The tutorial's client stores the whole body as the token: nothing but the token, no newline.
+  return c.text(token, 200, NO_STORE);
+}
+
 export const authRoutes = new Hono<AppEnv>()
-  .post('/signup', async (c) => {
+  .post('/signup', ipRateLimit, async (c) => {
     const settings = c.get('settings');
     const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
     const name = validUsername(username);
-    const passwordProblem = newPasswordProblem(password, name.canonical);
-    if (passwordProblem !== null) throw new ProblemError('invalid-request', passwordProblem);
+    const db = database(c.env.DB);
+    const refusal = await newPasswordRefusal(db, password, name.canonical);
+    if (refusal !== null) throw new ProblemError('invalid-request', refusal);
 
     const createdAt = nowSeconds();
-    const inserted = await insertUser(database(c.env.DB), {
+    const inserted = await insertUser(db, {
       id: crypto.randomUUID(),
       username: name.display,
       usernameCanonical: name.canonical,
@@ -39,7 +71,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (wantsJson(c)) return c.json({ username: name.display, created_at: createdAt }, 201);
     return c.text('Created', 201);
   })
-  .post('/login', async (c) => {
+  .post('/login', ipRateLimit, async (c) => {
     const settings = c.get('settings');
     const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
     const name = validUsername(username);
@@ -47,6 +79,16 @@ export const authRoutes = new Hono<AppEnv>()
     if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
 
     const db = database(c.env.DB);
+    const now = nowSeconds();
+    // Refused before any hashing, and the same for names that do not exist.
+    const failures = settings.throttling ? await findLoginFailures(db, name.canonical) : undefined;
+    if (failures !== undefined && failures.blockedUntil > now) {
+      c.set('throttled', 'account');
+      return problem('too-many-requests', 'Too many failed log-ins for this name. Try again later.', {
+        'Retry-After': String(failures.blockedUntil - now),
+      });
+    }
+
     const user = await findUserByCanonicalName(db, name.canonical);
     const normalized = normalizePassword(password);
     // An unknown name is checked against a dummy hash: same work, same answer as a wrong password.
@@ -55,11 +97,13 @@ export const authRoutes = new Hono<AppEnv>()
       user?.passwordHash ?? settings.dummyPasswordHash,
       settings.pbkdf2Iterations,
     );
-    if (user === undefined || !check.ok) return problem('invalid-credentials', undefined, BEARER_CHALLENGE);
+    if (user === undefined || !check.ok) {
+      if (settings.throttling) await recordLoginFailure(db, name.canonical, now);
+      return problem('invalid-credentials');
+    }
 
-    const now = nowSeconds();
-    const expiresAt = now + settings.tokenTtlSeconds;
     const sessionId = randomId();
+    const sessionExpiresAt = now + settings.sessionLifetimeSeconds;
     const upgradedHash = check.needsRehash
       ? await hashPassword(normalized, settings.pbkdf2Iterations)
       : undefined;
@@ -69,26 +113,17 @@ export const authRoutes = new Hono<AppEnv>()
         id: sessionId,
         userId: user.id,
         createdAt: now,
-        expiresAt,
+        expiresAt: sessionExpiresAt,
         userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
       },
       upgradedHash,
     );
-    const token = await issueAccessToken(
+    if (failures !== undefined) await clearLoginFailures(db, name.canonical);
+    return tokenResponse(
+      c,
       settings,
-      { userId: user.id, sessionId, username: user.username },
+      { sub: user.id, sid: sessionId, username: user.username },
+      sessionExpiresAt,
       now,
-      expiresAt,
     );
-
-    if (wantsJson(c)) {
-      // The shape of an OAuth 2 token response (RFC 6749 §5.1).
-      return c.json(
-        { access_token: token, token_type: 'Bearer', expires_in: expiresAt - now, username: user.username },
-        200,
-        NO_STORE,
-      );
-    }
-    // The tutorial's client stores the whole body as the token: nothing but the token, no newline.
-    return c.text(token, 200, NO_STORE);
   });

@@ -1,0 +1,187 @@
+// Throttling (per client IP through the Rate Limiting binding, per name in D1) and the equal-work
+// guarantee for unknown names. Throttling is off in the other suites; here it is switched on.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApp } from '../../worker/app';
+import { backoffSeconds, HARD_STOP_FAILURES } from '../../worker/auth/login-throttle';
+import type { Bindings } from '../../worker/config';
+import { database } from '../../worker/db/client';
+import { recordLoginFailure } from '../../worker/db/queries';
+import { PASSWORD, uniqueName } from './http';
+
+const app = createApp();
+const throttled = { ...env, THROTTLING: 'on' } as Bindings;
+const now = () => Math.floor(Date.now() / 1000);
+let ipCounter = 0;
+const uniqueIp = () => `198.51.100.${++ipCounter}`;
+
+async function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+  const ctx = createExecutionContext();
+  const response = await app.fetch(
+    new Request(`https://gatehouse.test${path}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'CF-Connecting-IP': uniqueIp(),
+        ...headers,
+      },
+      body: new URLSearchParams(fields).toString(),
+    }),
+    throttled,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
+}
+
+async function signUp(username = uniqueName()) {
+  expect((await post('/signup', { username, password: PASSWORD })).status).toBe(201);
+  return username;
+}
+
+const failuresOf = async (name: string) =>
+  (await env.DB.prepare('SELECT failures, blocked_until FROM login_failures WHERE username_canonical = ?')
+    .bind(name)
+    .first()) as {
+    failures: number;
+    blocked_until: number;
+  } | null;
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('per-IP throttle (Rate Limiting binding)', () => {
+  it('answers 429 with Retry-After past the limit, keyed on CF-Connecting-IP only', async () => {
+    const ip = '203.0.113.7';
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      // A client-chosen X-Forwarded-For must not give it a fresh budget.
+      const response = await post(
+        '/login',
+        { username: uniqueName('ghost'), password: 'whatever pass' },
+        {
+          'CF-Connecting-IP': ip,
+          'X-Forwarded-For': `10.0.0.${i}`,
+          'X-Real-IP': `10.0.1.${i}`,
+        },
+      );
+      statuses.push(response.status);
+      if (response.status === 429) {
+        expect(response.headers.get('Retry-After')).toBe('60');
+        expect(((await response.json()) as { type: string }).type).toBe('/problems/too-many-requests');
+      }
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    // Another address is not affected.
+    expect((await post('/login', { username: uniqueName('ghost'), password: 'whatever pass' })).status).toBe(
+      401,
+    );
+  });
+
+  it('refuses before any password hashing', async () => {
+    const ip = '203.0.113.8';
+    for (let i = 0; i < 30; i++)
+      await post('/signup', { username: uniqueName(), password: 'x' }, { 'CF-Connecting-IP': ip });
+    const derive = vi.spyOn(crypto.subtle, 'deriveBits');
+    const response = await post(
+      '/login',
+      { username: uniqueName(), password: PASSWORD },
+      { 'CF-Connecting-IP': ip },
+    );
+    expect(response.status).toBe(429);
+    expect(derive).not.toHaveBeenCalled();
+  });
+});
+
+describe('per-name backoff after failed log-ins (D1)', () => {
+  it('lets a few typos through, then backs off with 429 + Retry-After before any hashing', async () => {
+    const username = await signUp();
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++)
+      statuses.push((await post('/login', { username, password: `wrong password ${i}` })).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    const derive = vi.spyOn(crypto.subtle, 'deriveBits');
+    // Even the right password waits: the block is about the name, not the guess.
+    const blocked = await post('/login', { username, password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('Retry-After'))).toBeGreaterThanOrEqual(1);
+    expect(derive).not.toHaveBeenCalled();
+  });
+
+  it('counts unknown names exactly like real ones, and answers them identically', async () => {
+    const real = await signUp();
+    const ghost = uniqueName('ghost');
+    const answers: string[][] = [];
+    for (const username of [real, ghost]) {
+      const bodies: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const response = await post('/login', { username, password: `wrong password ${i}` });
+        bodies.push(`${response.status} ${response.headers.get('Retry-After')} ${await response.text()}`);
+      }
+      answers.push(bodies);
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(await failuresOf(ghost)).toEqual(await failuresOf(real));
+  });
+
+  it('resets the count on a successful log-in', async () => {
+    const username = await signUp();
+    for (let i = 0; i < 3; i++) await post('/login', { username, password: 'wrong password' });
+    expect((await failuresOf(username))?.failures).toBe(3);
+    expect((await post('/login', { username, password: PASSWORD })).status).toBe(200);
+    expect(await failuresOf(username)).toBeNull();
+  });
+
+  it(`stops hard after ${HARD_STOP_FAILURES} consecutive failures`, async () => {
+    const username = await signUp();
+    await env.DB.prepare('INSERT INTO login_failures VALUES (?, ?, ?, 0)')
+      .bind(username, HARD_STOP_FAILURES - 1, now())
+      .run();
+    expect((await post('/login', { username, password: 'wrong password' })).status).toBe(401);
+    const state = await failuresOf(username);
+    expect(state?.blocked_until).toBeGreaterThanOrEqual(now() + 86400 - 5);
+    expect((await post('/login', { username, password: PASSWORD })).status).toBe(429);
+  });
+
+  it('writes the documented schedule (SQL and backoffSeconds agree for every count)', async () => {
+    const db = database(env.DB);
+    const name = uniqueName('schedule');
+    for (let failures = 1; failures <= HARD_STOP_FAILURES + 2; failures++) {
+      const t = now();
+      await recordLoginFailure(db, name, t);
+      const state = await failuresOf(name);
+      expect(state?.failures).toBe(failures);
+      const expected = backoffSeconds(failures);
+      expect(state?.blocked_until, `after ${failures}`).toBe(expected === 0 ? 0 : t + expected);
+    }
+  });
+
+  it('counts concurrent failures without losing any', async () => {
+    const username = await signUp();
+    await Promise.all(
+      Array.from({ length: 4 }, (_, i) => post('/login', { username, password: `wrong ${i} password` })),
+    );
+    expect((await failuresOf(username))?.failures).toBe(4);
+  });
+});
+
+describe('equal work for unknown names', () => {
+  it('derives exactly one PBKDF2 hash at the configured cost for both unknown user and wrong password', async () => {
+    const username = await signUp();
+    const derive = vi.spyOn(crypto.subtle, 'deriveBits');
+    const calls = async (fields: Record<string, string>) => {
+      derive.mockClear();
+      const response = await post('/login', fields);
+      expect(response.status).toBe(401);
+      return derive.mock.calls.map(([algorithm, , length]) => [
+        (algorithm as { iterations: number }).iterations,
+        length,
+      ]);
+    };
+    const wrong = await calls({ username, password: 'not the password' });
+    const unknown = await calls({ username: uniqueName('ghost'), password: 'not the password' });
+    expect(wrong).toEqual([[100_000, 256]]);
+    expect(unknown).toEqual(wrong);
+  });
+});

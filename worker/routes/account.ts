@@ -1,0 +1,51 @@
+// The caller's account: change the password, delete the account. Both re-check the password.
+import { Hono } from 'hono';
+import { newPasswordRefusal } from '../auth/new-password';
+import { hashPassword, verifyPassword } from '../auth/password';
+import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
+import type { Settings } from '../config';
+import { type Database, database } from '../db/client';
+import { changePassword, deleteAccount, findUserById } from '../db/queries';
+import { readStringFields } from '../http/body';
+import { type AppEnv, nowSeconds } from '../http/context';
+import { ipRateLimit } from '../http/ip-rate-limit';
+import { ProblemError } from '../http/problem';
+import { requireSession } from '../http/require-session';
+
+/** The caller's user row when `password` is theirs; otherwise a ProblemError (401 or 403). */
+async function confirmPassword(db: Database, settings: Settings, userId: string, password: string) {
+  const inputProblem = passwordInputProblem(password);
+  if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
+  const user = await findUserById(db, userId);
+  const check = await verifyPassword(
+    normalizePassword(password),
+    user?.passwordHash ?? settings.dummyPasswordHash,
+    settings.pbkdf2Iterations,
+  );
+  if (user === undefined) throw new ProblemError('invalid-token');
+  if (!check.ok) throw new ProblemError('wrong-password');
+  return user;
+}
+
+export const accountRoutes = new Hono<AppEnv>()
+  .post('/password', requireSession, ipRateLimit, async (c) => {
+    const settings = c.get('settings');
+    const { claims } = c.get('caller');
+    const fields = await readStringFields(c.req.raw, ['current_password', 'new_password']);
+    const db = database(c.env.DB);
+    const user = await confirmPassword(db, settings, claims.sub, fields.current_password);
+    const refusal = await newPasswordRefusal(db, fields.new_password, user.usernameCanonical);
+    if (refusal !== null) throw new ProblemError('invalid-request', refusal);
+    const hash = await hashPassword(normalizePassword(fields.new_password), settings.pbkdf2Iterations);
+    // Everyone else who had the old password (a thief included) is out; this session continues.
+    await changePassword(db, user.id, hash, claims.sid, nowSeconds());
+    return c.body(null, 204);
+  })
+  .delete('/account', requireSession, ipRateLimit, async (c) => {
+    const { claims } = c.get('caller');
+    const { password } = await readStringFields(c.req.raw, ['password']);
+    const db = database(c.env.DB);
+    const user = await confirmPassword(db, c.get('settings'), claims.sub, password);
+    await deleteAccount(db, user.id);
+    return c.body(null, 204);
+  });

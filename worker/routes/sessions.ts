@@ -1,0 +1,53 @@
+// Sessions of the caller: log out, list, end one or all, refresh the token (SPEC §3: revocation is immediate).
+import { Hono } from 'hono';
+import { database } from '../db/client';
+import { listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
+import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
+import { problem } from '../http/problem';
+import { requireSession } from '../http/require-session';
+import { tokenResponse } from './auth';
+
+/** Session ids are 22 base64url characters; anything else cannot name one. */
+const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const sessionRoutes = new Hono<AppEnv>()
+  .use('/logout', requireSession)
+  .use('/refresh', requireSession)
+  .use('/sessions', requireSession)
+  .use('/sessions/*', requireSession)
+  .post('/logout', async (c) => {
+    const { claims } = c.get('caller');
+    await revokeSession(database(c.env.DB), claims.sub, claims.sid, nowSeconds());
+    return c.body(null, 204);
+  })
+  .post('/refresh', async (c) => {
+    const { claims, session } = c.get('caller');
+    // Same session, new expiry — never past the session's absolute end.
+    return tokenResponse(c, c.get('settings'), claims, session.expiresAt, nowSeconds());
+  })
+  .get('/sessions', async (c) => {
+    const { claims } = c.get('caller');
+    const rows = await listActiveSessions(database(c.env.DB), claims.sub, nowSeconds());
+    const list = rows.map((row) => ({
+      id: row.id,
+      created_at: row.createdAt,
+      last_used_at: row.lastUsedAt,
+      expires_at: row.expiresAt,
+      user_agent: row.userAgent,
+      current: row.id === claims.sid,
+    }));
+    return c.json({ sessions: list }, 200, NO_STORE);
+  })
+  .delete('/sessions', async (c) => {
+    await revokeAllSessions(database(c.env.DB), c.get('caller').claims.sub, nowSeconds());
+    return c.body(null, 204);
+  })
+  .delete('/sessions/:id', async (c) => {
+    const id = c.req.param('id');
+    const { claims } = c.get('caller');
+    // Another person's session id is indistinguishable from one that does not exist.
+    if (!SESSION_ID.test(id) || !(await revokeSession(database(c.env.DB), claims.sub, id, nowSeconds()))) {
+      return problem('not-found', 'You have no active session with that id.');
+    }
+    return c.body(null, 204);
+  });
