@@ -96,7 +96,7 @@ function parseOrigins(raw: string | undefined): ReadonlySet<string> {
     } catch {
       throw new SettingError(`CORS_ORIGINS has an entry that is not an origin`);
     }
-    if (origin === 'null' || origin !== value.replace(/\/$/, '')) {
+    if (origin === 'null' || value.includes('*') || origin !== value.replace(/\/$/, '')) {
       throw new SettingError('CORS_ORIGINS entries must be exact origins such as https://app.example');
     }
     origins.add(origin);

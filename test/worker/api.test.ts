@@ -294,6 +294,58 @@ describe('routing and hardening', () => {
     expect(response.headers.get('X-Powered-By')).toBeNull();
   });
 
+  it('sends Strict-Transport-Security over HTTPS only', async () => {
+    expect((await request('/data')).headers.get('Strict-Transport-Security')).toMatch(/max-age=\d+/);
+    const app = createApp();
+    const ctx = createExecutionContext();
+    const plain = await app.fetch(new Request('http://127.0.0.1:8787/data'), env as Bindings, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(plain.headers.get('Strict-Transport-Security')).toBeNull();
+  });
+
+  it('allows cross-origin calls only from listed origins, never with a wildcard or null', async () => {
+    const app = createApp();
+    const bindings = { ...env, CORS_ORIGINS: 'https://app.example' } as Bindings;
+    const preflight = (origin: string) => {
+      const ctx = createExecutionContext();
+      return app.fetch(
+        new Request('https://gatehouse.test/data', {
+          method: 'OPTIONS',
+          headers: {
+            Origin: origin,
+            'Access-Control-Request-Method': 'GET',
+            'Access-Control-Request-Headers': 'authorization',
+          },
+        }),
+        bindings,
+        ctx,
+      );
+    };
+    const listed = await preflight('https://app.example');
+    expect(listed.headers.get('Access-Control-Allow-Origin')).toBe('https://app.example');
+    expect(listed.headers.get('Access-Control-Allow-Headers')).toMatch(/Authorization/i);
+    expect(listed.headers.get('Access-Control-Allow-Credentials')).toBeNull();
+    for (const origin of ['https://evil.example', 'null', 'https://app.example.evil.example']) {
+      expect((await preflight(origin)).headers.get('Access-Control-Allow-Origin'), origin).toBeNull();
+    }
+    // By default no origin is listed: same-origin only.
+    const sameOriginOnly = await request('/data', { headers: { Origin: 'https://app.example' } });
+    expect(sameOriginOnly.headers.get('Access-Control-Allow-Origin')).toBeNull();
+  });
+
+  it('refuses a wildcard or null in CORS_ORIGINS with 503 rather than opening the API', async () => {
+    const app = createApp();
+    for (const origins of ['*', 'null', 'https://*.example']) {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(
+        new Request('https://gatehouse.test/data'),
+        { ...env, CORS_ORIGINS: origins } as Bindings,
+        ctx,
+      );
+      expect(response.status, origins).toBe(503);
+    }
+  });
+
   it('answers 503 with a clear problem when JWT_SECRET is missing or weak, never crashing', async () => {
     const app = createApp();
     for (const secret of [undefined, 'too-short']) {
