@@ -1,0 +1,77 @@
+// The API client: one `call` that speaks the API's conventions (JSON in and out, Bearer token,
+// RFC 9457 problem details on failure), and one line per route. Adding a route is adding a line.
+
+/** An RFC 9457 problem document, as the API sends with every error. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  /** What went wrong this time, in words meant for the person (e.g. a password rule). */
+  readonly detail?: string;
+}
+
+export type Outcome<T> =
+  | { readonly kind: 'ok'; readonly status: number; readonly body: T }
+  /** The API answered with an error status; `problem` is its explanation when it sent one. */
+  | { readonly kind: 'refused'; readonly status: number; readonly problem: Problem | undefined }
+  /** No answer at all: offline, DNS, server down. */
+  | { readonly kind: 'unreachable' };
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** POST /login with Accept: application/json (an OAuth 2 token response). */
+export interface TokenResponse {
+  readonly access_token: string;
+  readonly token_type: 'Bearer';
+  readonly expires_in: number;
+  readonly username: string;
+}
+
+/** GET /data with Accept: application/json. */
+export interface DataResponse {
+  readonly username: string;
+  readonly data: string;
+  readonly session_expires_at: number;
+}
+
+interface CallOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+}
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
+}
+
+async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<Outcome<T>> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+      // Personal answers: never from, or into, the HTTP cache.
+      cache: 'no-store',
+    });
+  } catch {
+    return { kind: 'unreachable' };
+  }
+  // Some answers have no body (204); a body that is not JSON is treated as none.
+  const body: unknown = await response.json().catch(() => undefined);
+  if (response.ok) return { kind: 'ok', status: response.status, body: body as T };
+  return { kind: 'refused', status: response.status, problem: isProblem(body) ? body : undefined };
+}
+
+export const api = {
+  signup: (credentials: Credentials) => call<unknown>('POST', '/signup', { body: credentials }),
+  login: (credentials: Credentials) => call<TokenResponse>('POST', '/login', { body: credentials }),
+  data: (token: string) => call<DataResponse>('GET', '/data', { token }),
+  /** Ends the session on the server: the token stops working everywhere at once. */
+  logout: (token: string) => call<unknown>('POST', '/logout', { token }),
+};

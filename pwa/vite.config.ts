@@ -1,0 +1,57 @@
+// Builds the PWA into pwa/dist, which the Worker serves as static assets (wrangler.toml `[assets]`).
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+import { API_NAVIGATION_DENYLIST } from './api-paths.ts';
+
+// Light theme surface and accent; the dark theme is chosen by CSS and index.html's theme-color.
+const THEME_COLOUR = '#0f766e';
+const BACKGROUND_COLOUR = '#f6f8f8';
+
+// The root is this folder: `vite build pwa` (see package.json) finds this file there.
+export default defineConfig({
+  plugins: [
+    preact(),
+    VitePWA({
+      // A new version waits until the person chooses to reload (the update prompt in the app).
+      registerType: 'prompt',
+      // Registration happens in the app through `virtual:pwa-register/preact`: no injected script.
+      injectRegister: false,
+      // The shell is listed once, by workbox.globPatterns below.
+      includeManifestIcons: false,
+      manifest: {
+        id: '/',
+        name: 'Gatehouse',
+        short_name: 'Gatehouse',
+        description: 'Sign up, log in and read your secret data.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: THEME_COLOUR,
+        background_color: BACKGROUND_COLOUR,
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // The shell: everything the app needs to start without a network.
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: API_NAVIGATION_DENYLIST,
+        cleanupOutdatedCaches: true,
+        // No runtimeCaching on purpose: API responses are personal and always go to the network.
+      },
+    }),
+  ],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // Read by pwa/scripts/budget.mjs to find every JS file the page loads at start; deleted afterwards.
+    manifest: true,
+    // Every browser that can install this app supports modulepreload natively.
+    modulePreload: { polyfill: false },
+  },
+});
