@@ -1,5 +1,5 @@
 // The map of the API: middleware in the order a request meets it, then the routes.
-import { Hono } from 'hono';
+import { Hono } from 'hono/tiny';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';

@@ -1,7 +1,6 @@
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
-import * as schema from './schema';
 
-export type Database = DrizzleD1Database<typeof schema>;
+export type Database = DrizzleD1Database;
 
 const clients = new WeakMap<D1Database, Database>();
 
@@ -9,7 +8,7 @@ const clients = new WeakMap<D1Database, Database>();
 export function database(d1: D1Database): Database {
   let client = clients.get(d1);
   if (client === undefined) {
-    client = drizzle(d1, { schema });
+    client = drizzle(d1);
     clients.set(d1, client);
   }
   return client;
