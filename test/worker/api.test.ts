@@ -272,6 +272,16 @@ describe('routing and hardening', () => {
       await expectProblem(response, 405, 'method-not-allowed');
       expect(response.headers.get('Allow')).toBeTruthy();
     }
+    // Authenticated routes too: the method is wrong whatever the token.
+    for (const [method, path] of [
+      ['PUT', '/sessions'],
+      ['GET', '/logout'],
+      ['PATCH', '/account'],
+      ['GET', '/refresh'],
+    ] as const) {
+      await expectProblem(await request(path, { method }), 405, 'method-not-allowed');
+    }
+    expect((await request('/sessions', { method: 'OPTIONS' })).status).toBe(204);
     await expectProblem(await request('/nope'), 404, 'not-found');
     await expectProblem(await request('/data/extra'), 404, 'not-found');
   });

@@ -11,21 +11,17 @@ import { tokenResponse } from './auth';
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const sessionRoutes = new Hono<AppEnv>()
-  .use('/logout', requireSession)
-  .use('/refresh', requireSession)
-  .use('/sessions', requireSession)
-  .use('/sessions/*', requireSession)
-  .post('/logout', async (c) => {
+  .post('/logout', requireSession, async (c) => {
     const { claims } = c.get('caller');
     await revokeSession(database(c.env.DB), claims.sub, claims.sid, nowSeconds());
     return c.body(null, 204);
   })
-  .post('/refresh', async (c) => {
+  .post('/refresh', requireSession, async (c) => {
     const { claims, session } = c.get('caller');
     // Same session, new expiry — never past the session's absolute end.
     return tokenResponse(c, c.get('settings'), claims, session.expiresAt, nowSeconds());
   })
-  .get('/sessions', async (c) => {
+  .get('/sessions', requireSession, async (c) => {
     const { claims } = c.get('caller');
     const rows = await listActiveSessions(database(c.env.DB), claims.sub, nowSeconds());
     const list = rows.map((row) => ({
@@ -38,11 +34,11 @@ export const sessionRoutes = new Hono<AppEnv>()
     }));
     return c.json({ sessions: list }, 200, NO_STORE);
   })
-  .delete('/sessions', async (c) => {
+  .delete('/sessions', requireSession, async (c) => {
     await revokeAllSessions(database(c.env.DB), c.get('caller').claims.sub, nowSeconds());
     return c.body(null, 204);
   })
-  .delete('/sessions/:id', async (c) => {
+  .delete('/sessions/:id', requireSession, async (c) => {
     const id = c.req.param('id');
     const { claims } = c.get('caller');
     // Another person's session id is indistinguishable from one that does not exist.
