@@ -188,6 +188,15 @@ export async function createAccount(base, username, password) {
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
 }
 
+/** Polls `check` until it returns true (or throws after `timeout` ms). */
+export async function until(check, { timeout = 5000, interval = 100, what = 'the condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
+
 export function screenshotPath(name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, `${name}.png`);

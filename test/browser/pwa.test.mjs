@@ -1,7 +1,7 @@
 // The PWA in real Chromium against the real Worker and a local D1 (issue: "The installable Preact
 // PWA"). Screenshots go to test-results/browser/ (git-ignored).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ import {
   storeToken,
   strongPassword,
   uniqueName,
+  until,
 } from './harness.mjs';
 
 const JS_BUDGET_BYTES = 15_000;
@@ -117,12 +118,9 @@ describe('log-in, sign-up and the secret data', () => {
       assert.equal(await storedToken(page), undefined, 'log-out clears the token');
       // And the session is ended on the server (POST /logout): the old token no longer opens /data.
       const headers = { Authorization: `Bearer ${token}` };
-      let status = 0;
-      for (let attempt = 0; attempt < 20 && status !== 401; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-        status = (await fetch(`${base}/data`, { headers })).status;
-      }
-      assert.equal(status, 401, 'the token is revoked');
+      await until(async () => (await fetch(`${base}/data`, { headers })).status === 401, {
+        what: 'the old token to be refused',
+      });
 
       await page.reload();
       await username(page).waitFor();
@@ -198,6 +196,7 @@ describe('log-in, sign-up and the secret data', () => {
         'The username should be at least 4 characters long',
       );
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'OK');
+      await page.screenshot({ path: screenshotPath('dialog-375') });
       assert.equal(await page.evaluate(() => document.querySelector('dialog')?.matches(':modal')), true);
       // The page behind is inert: Tab never reaches it (it leaves for the browser's own UI at most).
       for (let presses = 0; presses < 3; presses += 1) {
@@ -373,6 +372,43 @@ describe('installable and offline', () => {
       await context.setOffline(false);
       await page.getByText('This is your secret data').waitFor();
       assert.equal(await page.getByText('You are offline.').count(), 0);
+    });
+  });
+
+  test('a new version waiting shows an update prompt, and Reload switches to it', async () => {
+    await withBrowser({}, async ({ page }) => {
+      await loadUnderServiceWorker(page);
+      // Deploy "a new version": any byte change to sw.js makes the browser install it; it then waits,
+      // because the old one controls the page.
+      const sw = join(ROOT, 'pwa', 'dist', 'sw.js');
+      const original = readFileSync(sw, 'utf8');
+      try {
+        writeFileSync(sw, `${original}\n// new version ${Date.now()}\n`);
+        await until(async () => (await (await fetch(`${base}/sw.js`)).text()) !== original, {
+          what: 'wrangler dev to serve the new sw.js',
+        });
+        await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+        const prompt = page.getByText('A new version of Gatehouse is available.');
+        await prompt.waitFor();
+        assert.deepEqual(await axe(page), [], 'the update prompt');
+        await page.screenshot({ path: screenshotPath('update-prompt-375') });
+        await page.evaluate(() => {
+          globalThis.oldVersion = true;
+        });
+        await Promise.all([
+          page.waitForEvent('load'),
+          page.getByRole('button', { name: 'Reload', exact: true }).click(),
+        ]);
+        assert.equal(await page.evaluate(() => globalThis.oldVersion), undefined, 'the page reloaded');
+        await username(page).waitFor();
+        assert.equal(await prompt.count(), 0);
+        const waiting = await page.evaluate(() =>
+          navigator.serviceWorker.getRegistration().then((r) => r?.waiting ?? null),
+        );
+        assert.equal(waiting, null, 'the new version is the active one');
+      } finally {
+        writeFileSync(sw, original);
+      }
     });
   });
 
