@@ -15,11 +15,13 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Cod
 const OTHER_SPACE = /[^\S ]/u;
 
 /**
- * Case folding on top of NFKC. Upper-then-lower folds more than lower alone (ß → ss, ς → σ);
- * the final NFKC re-composes what case mapping decomposed.
+ * Case folding on top of NFKC. Upper-then-lower folds more than lower alone (ß → ss, ς → σ); the
+ * lower-casing before it turns the capital sharp s ẞ, whose upper case is itself, into ß first, so
+ * that "STRAẞE", "Straße" and "STRASSE" share one form. The final NFKC re-composes what case mapping
+ * decomposed.
  */
 export function canonicalUsername(display: string): string {
-  return display.normalize('NFKC').toUpperCase().toLowerCase().normalize('NFKC');
+  return display.normalize('NFKC').toLowerCase().toUpperCase().toLowerCase().normalize('NFKC');
 }
 
 function codePointLength(text: string): number {

@@ -3,7 +3,7 @@
 // invisible, control and ill-formed characters are refused with a reason.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { canonicalUsername } from '../../../worker/auth/username';
+import { canonicalUsername, parseUsername } from '../../../worker/auth/username';
 import { claimsOf, credentials, freshPassword, postForm, postJson, signUp } from './harness';
 
 /** A short unique tag, so names stay within the 32-character limit. */
@@ -120,7 +120,13 @@ describe('look-alike spellings of one name', () => {
         `${t}\u03BF\u03B4\u03BF\u03C3`,
       ],
     ],
-    ['sharp s', (t) => [`stra\u00DFe${t}`, `STRASSE${t}`, `strasse${t}`]],
+    // ẞ (U+1E9E) upper-cases to itself and lower-cases to ß: a fold of upper-then-lower alone leaves
+    // "STRAẞE" as "straße" while "Straße" becomes "strasse", two accounts for one name.
+    [
+      'sharp s and capital sharp s (U+1E9E)',
+      (t) => [`stra\u00DFe${t}`, `STRASSE${t}`, `strasse${t}`, `STRA\u1E9EE${t}`, `stra\u1E9Ee${t}`],
+    ],
+    ['capital sharp s first', (t) => [`GRO\u1E9E${t}`, `gro\u00DF${t}`, `GROSS${t}`, `gross${t}`]],
   ];
 
   for (const [family, spellings] of families) {
@@ -241,5 +247,25 @@ describe('invisible, control and ill-formed characters', () => {
       const response = await credentials('/signup', name, freshPassword());
       expect(response.status, `${JSON.stringify(name)} (${[...name].length} code points)`).toBe(status);
     }
+  });
+});
+
+describe('canonicalUsername', () => {
+  it('is a fixed point and ignores case, for every code point a name may hold', () => {
+    const broken: string[] = [];
+    for (let cp = 0x20; cp <= 0x10ffff; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const name = parseUsername(`ab${String.fromCodePoint(cp)}cd`);
+      if (!name.ok) continue;
+      const { display, canonical } = name;
+      if (
+        canonicalUsername(canonical) !== canonical ||
+        canonicalUsername(display.toUpperCase()) !== canonical ||
+        canonicalUsername(display.toLowerCase()) !== canonical
+      ) {
+        broken.push(`U+${cp.toString(16).toUpperCase()}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 });
