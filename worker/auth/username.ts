@@ -10,7 +10,9 @@ export type UsernameResult =
 
 // Control, format (zero-width, bidi), private-use, unassigned, line/paragraph separators and every
 // default-ignorable code point: characters that are invisible or render differently by context.
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+// Plus the blank glyphs Unicode classes as visible symbols (U+2800 BRAILLE PATTERN BLANK, U+1D159
+// MUSICAL SYMBOL NULL NOTEHEAD), which make "alice⠀" look exactly like "alice".
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800\u{1D159}]/u;
 // After NFKC every space-like character that survives is a real separator; only U+0020 is allowed.
 const OTHER_SPACE = /[^\S ]/u;
 

@@ -159,6 +159,8 @@ describe('look-alike spellings of one name', () => {
       `\uFEFFab cd${t}`,
       `ab cd${t}\u200B`,
       `ab\tcd${t}`,
+      `ab cd${t}\u2800`,
+      `\u2800ab cd${t}`,
     ]) {
       const response = await credentials('/signup', other, freshPassword(), true);
       expect([400, 409], JSON.stringify(other)).toContain(response.status);
@@ -199,6 +201,9 @@ describe('invisible, control and ill-formed characters', () => {
     ['halfwidth Hangul filler', '\uFFA0'],
     ['private use', '\uE000'],
     ['unassigned', '\u0378'],
+    // Blank glyphs that Unicode classes as visible symbols: "alice⠀" renders exactly like "alice".
+    ['Braille pattern blank', '\u2800'],
+    ['musical null notehead', '\u{1D159}'],
   ];
 
   it('are refused with a reason at sign-up and at log-in, wherever they are in the name', async () => {
