@@ -1,0 +1,72 @@
+// JWT sign and verify, ops/s, in one Node process: Gatehouse's worker/auth/jwt.ts (bundled to JS by
+// bench/run.mjs and passed as the first argument) against `hono/jwt`'s sign/verify with its defaults,
+// `jose` with a CryptoKey imported once, and `jsonwebtoken`. Every library signs and verifies the same
+// claims as a Gatehouse access token. Prints `JWT_JSON <json>`.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import { sign as honoSign, verify as honoVerify } from 'hono/jwt';
+import { jwtVerify, SignJWT } from 'jose';
+import jsonwebtoken from 'jsonwebtoken';
+import { bench, run } from 'mitata';
+
+const ours = await import(pathToFileURL(process.argv[2]).href);
+const secret = randomBytes(32).toString('base64url');
+const secretBytes = new TextEncoder().encode(secret);
+const now = Math.floor(Date.now() / 1000);
+const claims = {
+  username: 'benchuser',
+  sub: randomUUID(),
+  sid: randomBytes(16).toString('base64url'),
+  jti: randomBytes(16).toString('base64url'),
+  iat: now,
+  exp: now + 15 * 24 * 3600,
+};
+
+const keyring = await ours.createKeyring([secret]);
+const joseKey = await crypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
+  'sign',
+  'verify',
+]);
+
+const libraries = {
+  gatehouse: {
+    sign: () => ours.signJwt(claims, keyring),
+    verify: (token) => ours.verifyJwt(token, keyring, { now: Math.floor(Date.now() / 1000), leeway: 30 }),
+  },
+  'hono/jwt': {
+    sign: () => honoSign(claims, secret, 'HS256'),
+    verify: (token) => honoVerify(token, secret, 'HS256'),
+  },
+  jose: {
+    sign: () => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(joseKey),
+    verify: async (token) => (await jwtVerify(token, joseKey, { algorithms: ['HS256'] })).payload,
+  },
+  jsonwebtoken: {
+    sign: () => jsonwebtoken.sign(claims, secret, { algorithm: 'HS256' }),
+    verify: (token) => jsonwebtoken.verify(token, secret, { algorithms: ['HS256'] }),
+  },
+};
+
+// Each library verifies its own token once before timing, so a broken adapter fails loudly.
+const tokens = {};
+for (const [name, library] of Object.entries(libraries)) {
+  tokens[name] = await library.sign();
+  const payload = await library.verify(tokens[name]);
+  if (payload?.sid !== claims.sid) throw new Error(`${name}: its own token did not verify`);
+}
+
+for (const [name, library] of Object.entries(libraries)) {
+  const token = tokens[name];
+  bench(`sign ${name}`, () => library.sign());
+  bench(`verify ${name}`, () => library.verify(token));
+}
+
+const { benchmarks } = await run({ format: 'quiet', throw: true });
+const result = {};
+for (const trial of benchmarks) {
+  const [operation, name] = trial.alias.split(' ');
+  const stats = trial.runs[0].stats;
+  result[name] ??= {};
+  result[name][operation] = { opsPerSecond: 1e9 / stats.avg, avgNs: stats.avg, p99Ns: stats.p99 };
+}
+process.stdout.write(`JWT_JSON ${JSON.stringify(result)}\n`);

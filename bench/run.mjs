@@ -1,0 +1,589 @@
+// `npm run bench` — Gatehouse side by side with what people would use instead, in one run:
+//   (a) Gatehouse's production bundle (`wrangler deploy --dry-run`) in local workerd with a real local D1,
+//       and once under `wrangler dev`, to show what the dev proxy costs;
+//   (b) the tutorial's design on Node: Express + jsonwebtoken + SQLite (bench/baselines/express);
+//   (c) the same routes the common Hono way with `hono/jwt` defaults, in workerd (bench/baselines/hono-jwt).
+// Everything runs on 127.0.0.1 and is stopped at the end. Prints Markdown tables, then one line
+// `BENCH_JSON {...}`; the same results go to bench/results/ (git-ignored).
+//
+//   npm run bench                  about 2–3 minutes
+//   npm run bench -- --quick       about 1 minute, fewer and shorter samples
+//   npm run bench -- --no-dev      skip the `wrangler dev` comparison
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build as esbuild, transform } from 'esbuild';
+import { expectStatus, form, load, request } from './lib/http.mjs';
+import { cpuTimeMs, stopAllChildren } from './lib/proc.mjs';
+import { formatReport, TARGETS } from './lib/report.mjs';
+import { startNode, startWorkerd, startWranglerDev } from './lib/runtimes.mjs';
+import { gzipBytes, pwaFirstLoad, workerBundleSize } from './lib/sizes.mjs';
+import { median, summarize } from './lib/stats.mjs';
+
+const args = new Set(process.argv.slice(2));
+if (args.has('--help')) {
+  console.log('usage: npm run bench [-- --quick] [-- --no-dev]');
+  process.exit(0);
+}
+const QUICK = args.has('--quick');
+const WITH_DEV = !args.has('--no-dev');
+
+/** How much of everything: the default run, and --quick. */
+const PLAN = QUICK
+  ? {
+      connections: 16,
+      dataSeconds: 3,
+      warmupSeconds: 1,
+      dataRounds: 1,
+      logins: 12,
+      timingPairs: 25,
+      coldStarts: 2,
+      devSeconds: 3,
+      deadlineMinutes: 3,
+    }
+  : {
+      connections: 16,
+      dataSeconds: 5,
+      warmupSeconds: 2,
+      dataRounds: 3,
+      logins: 40,
+      timingPairs: 80,
+      coldStarts: 5,
+      devSeconds: 5,
+      deadlineMinutes: 8,
+    };
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const require = createRequire(import.meta.url);
+const wranglerBin = join(dirname(require.resolve('wrangler/package.json')), 'bin/wrangler.js');
+const fromWrangler = createRequire(require.resolve('wrangler/package.json'));
+const tmp = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+const notes = [];
+
+const progress = (message) => process.stderr.write(`[bench] ${message}\n`);
+const secret = () => randomBytes(32).toString('base64url');
+const randomPassword = () => `${randomBytes(12).toString('base64url')}-Pw`;
+
+// ---------------------------------------------------------------------------------------------- build
+
+function wrangler(commandArgs, timeoutMs) {
+  const result = spawnSync(process.execPath, [wranglerBin, ...commandArgs], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+  });
+  if (result.status !== 0) {
+    throw new Error(`wrangler ${commandArgs.join(' ')} failed:\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+async function buildAll() {
+  const gatehouseDir = join(tmp, 'gatehouse-bundle');
+  const output = wrangler(['deploy', '--dry-run', '--outdir', gatehouseDir], 120_000);
+  const reported = /gzip:\s*([\d.]+)\s*KiB/.exec(output)?.[1];
+
+  const honoDir = join(tmp, 'hono-jwt-bundle');
+  await esbuild({
+    entryPoints: [join(benchDir, 'baselines/hono-jwt/worker.ts')],
+    outfile: join(honoDir, 'index.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+  });
+
+  // Gatehouse's JWT module as plain JS, for the Node micro-benchmark.
+  const jwtModule = join(tmp, 'jwt', 'jwt.mjs');
+  await esbuild({
+    entryPoints: [join(root, 'worker/auth/jwt.ts')],
+    outfile: jwtModule,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    logLevel: 'error',
+  });
+
+  const bundle = workerBundleSize(gatehouseDir);
+  // What the same bundle would weigh minified (wrangler.toml `minify = true`): evidence, not the figure.
+  const source = readFileSync(join(gatehouseDir, 'index.js'), 'utf8');
+  const minified = await transform(source, { minify: true, format: 'esm', target: 'es2022', loader: 'js' });
+  return {
+    gatehouseDir,
+    honoDir,
+    jwtModule,
+    sizes: {
+      workerRawBytes: bundle.rawBytes,
+      workerGzipBytes: bundle.gzipBytes,
+      workerFiles: bundle.files,
+      workerGzipKiBReportedByWrangler: reported === undefined ? null : Number(reported),
+      workerMinifiedGzipBytes: gzipBytes(Buffer.from(minified.code)),
+      honoBaselineGzipBytes: workerBundleSize(honoDir).gzipBytes,
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------ settings
+
+/** The bindings of wrangler.toml, so the bench runs the Worker as it is configured. */
+async function readWranglerConfig() {
+  const { unstable_readConfig } = await import('wrangler');
+  const config = unstable_readConfig({ config: join(root, 'wrangler.toml') });
+  const d1 = config.d1_databases ?? [];
+  const unsupported = ['kv_namespaces', 'r2_buckets', 'queues', 'services', 'hyperdrive', 'vectorize']
+    .filter((key) => (config[key]?.producers ?? config[key] ?? []).length > 0)
+    .concat((config.durable_objects?.bindings ?? []).length > 0 ? ['durable_objects'] : []);
+  if (unsupported.length > 0)
+    notes.push(`wrangler.toml bindings not simulated by the bench: ${unsupported.join(', ')}`);
+  return {
+    compatibilityDate: config.compatibility_date,
+    compatibilityFlags: config.compatibility_flags ?? [],
+    d1Databases: Object.fromEntries(d1.map((db) => [db.binding, db.database_id ?? db.binding])),
+    migrations: d1.map((db) => ({
+      binding: db.binding,
+      files: readdirSync(join(root, db.migrations_dir ?? 'migrations'))
+        .filter((file) => /^\d+.*\.sql$/.test(file))
+        .sort()
+        .map((file) => join(root, db.migrations_dir ?? 'migrations', file)),
+    })),
+    // Every request comes from 127.0.0.1, so the per-IP limiter would refuse the bench after its first
+    // few log-ins; its limit is lifted here (the binding is still called on every request).
+    ratelimits: Object.fromEntries(
+      (config.ratelimits ?? []).map((limiter) => [
+        limiter.name,
+        {
+          namespace_id: String(limiter.namespace_id),
+          simple: { limit: 1_000_000_000, period: limiter.simple?.period ?? 60 },
+        },
+      ]),
+    ),
+    vars: Object.fromEntries(
+      Object.entries(config.vars ?? {}).filter(([, value]) => typeof value === 'string'),
+    ),
+  };
+}
+
+// ---------------------------------------------------------------------------------------- set-up
+
+/**
+ * Creates the accounts a runtime needs (one to log in with, one per wrong-password sample, each used
+ * once so that no account reaches a log-in throttle) and gets a token for /data.
+ */
+async function createAccounts(url, count, label) {
+  const user = { username: `bench-user-${randomBytes(3).toString('hex')}`, password: randomPassword() };
+  await expectStatus(new URL('/signup', url), form(user), 201, `${label} sign-up`);
+  const accounts = [];
+  for (let i = 0; i < count; i++) {
+    const account = { username: `bench-${i}-${randomBytes(3).toString('hex')}`, password: randomPassword() };
+    await expectStatus(new URL('/signup', url), form(account), 201, `${label} sign-up ${i}`);
+    accounts.push(account);
+  }
+  const login = await expectStatus(new URL('/login', url), form(user), 200, `${label} log-in`);
+  return { user, accounts, token: login.body };
+}
+
+/** Starts the runtime `coldStarts` times from scratch, timing each start; keeps the last one running. */
+async function coldStarts(start, label) {
+  const samples = [];
+  let instance;
+  for (let i = 0; i < PLAN.coldStarts; i++) {
+    if (instance) await instance.stop();
+    instance = await start();
+    if (instance.firstOkMs === null) throw new Error(`${label}: no 200 on the first request after start`);
+    samples.push(instance.firstOkMs);
+  }
+  return { instance, coldStart: { samples, ...summarize(samples) } };
+}
+
+async function prepareWorkerd(label, baseConfig, headers) {
+  const persistDir = join(tmp, `${baseConfig.name}-state`);
+  const { migrations, ...config } = { ...baseConfig, persistDir };
+  progress(`${label}: migrations and accounts`);
+  const setup = await startWorkerd({ ...config, migrations });
+  const data = await createAccounts(setup.url, PLAN.timingPairs, label);
+  await setup.stop();
+  progress(`${label}: ${PLAN.coldStarts} cold starts`);
+  const firstRequest = { path: '/data', headers: headers(data.token) };
+  const { instance, coldStart } = await coldStarts(() => startWorkerd({ ...config, firstRequest }), label);
+  return { label, ...instance, ...data, headers: headers(data.token), coldStart };
+}
+
+async function prepareExpress() {
+  const label = 'Express baseline';
+  const env = { JWT_SECRET: secret(), DB_PATH: join(tmp, 'express.sqlite') };
+  const script = join(benchDir, 'baselines/express/server.mjs');
+  progress(`${label}: accounts`);
+  const setup = await startNode(script, { env });
+  const data = await createAccounts(setup.url, PLAN.timingPairs, label);
+  await setup.stop();
+  progress(`${label}: ${PLAN.coldStarts} cold starts`);
+  const headers = { Authorization: data.token };
+  const { instance, coldStart } = await coldStarts(
+    () => startNode(script, { env, firstRequest: { path: '/data', headers } }),
+    label,
+  );
+  return { label, ...instance, ...data, headers, coldStart };
+}
+
+// -------------------------------------------------------------------------------------- measuring
+
+/** /data at a fixed concurrency, the runtimes taking turns round by round so drift hits them alike. */
+async function measureData(runtimes) {
+  const rounds = new Map(runtimes.map((runtime) => [runtime, []]));
+  for (const runtime of runtimes) {
+    await load(new URL('/data', runtime.url).href, {
+      connections: PLAN.connections,
+      seconds: PLAN.warmupSeconds,
+      headers: runtime.headers,
+    });
+  }
+  for (let round = 0; round < PLAN.dataRounds; round++) {
+    for (const runtime of runtimes) {
+      progress(`/data round ${round + 1}/${PLAN.dataRounds}: ${runtime.label}`);
+      const cpuBefore = cpuTimeMs(runtime.cpuPid);
+      const hostBefore = runtime.hostPid ? cpuTimeMs(runtime.hostPid) : Number.NaN;
+      const result = await load(new URL('/data', runtime.url).href, {
+        connections: PLAN.connections,
+        seconds: PLAN.dataSeconds,
+        headers: runtime.headers,
+      });
+      result.cpuUsPerRequest = ((cpuTimeMs(runtime.cpuPid) - cpuBefore) * 1000) / result.ok;
+      result.hostCpuUsPerRequest = ((cpuTimeMs(runtime.hostPid) - hostBefore) * 1000) / result.ok;
+      if (result.non2xx > 0 || result.errors > 0) {
+        notes.push(`${runtime.label} /data: ${result.non2xx} non-2xx and ${result.errors} errors in a round`);
+      }
+      rounds.get(runtime).push(result);
+    }
+  }
+  for (const [runtime, results] of rounds) {
+    const pick = (key) => median(results.map((result) => result[key]));
+    runtime.data = {
+      rps: pick('rps'),
+      p50Ms: pick('p50'),
+      p99Ms: pick('p99'),
+      cpuUsPerRequest: pick('cpuUsPerRequest'),
+      hostCpuUsPerRequest: pick('hostCpuUsPerRequest'),
+      rounds: results,
+    };
+  }
+}
+
+/**
+ * Successful log-ins one at a time, alternating with a raw PBKDF2 request and an empty request to a
+ * probe in the same runtime, so the three series see the same conditions.
+ */
+async function measureLogin(runtime, probeUrl) {
+  const login = [];
+  const pbkdf2 = [];
+  const empty = [];
+  for (let i = 0; i < PLAN.logins; i++) {
+    const res = await request(new URL('/login', runtime.url), form(runtime.user));
+    if (res.status !== 200)
+      throw new Error(`${runtime.label} /login: ${res.status} ${res.body.slice(0, 200)}`);
+    login.push(res.ms);
+    pbkdf2.push((await expectStatus(new URL('/pbkdf2', probeUrl), {}, 200, 'PBKDF2 probe')).ms);
+    empty.push((await expectStatus(new URL('/empty', probeUrl), {}, 200, 'empty probe')).ms);
+  }
+  runtime.login = {
+    ...summarize(login),
+    pbkdf2: summarize(pbkdf2),
+    emptyRoundTrip: summarize(empty),
+    ratioToPbkdf2: median(login) / median(pbkdf2),
+  };
+}
+
+/** Unknown user against wrong password, alternating in random order; every answer must be a 401. */
+async function measureTiming(runtime) {
+  const unknown = [];
+  const wrong = [];
+  for (let i = 0; i < PLAN.timingPairs; i++) {
+    const attempts = [
+      [unknown, { username: `nobody-${i}-${randomBytes(4).toString('hex')}`, password: randomPassword() }],
+      [wrong, { username: runtime.accounts[i].username, password: randomPassword() }],
+    ];
+    if (Math.random() < 0.5) attempts.reverse();
+    for (const [series, credentials] of attempts) {
+      const res = await request(new URL('/login', runtime.url), form(credentials));
+      if (res.status !== 401)
+        throw new Error(`${runtime.label} failed log-in: expected 401, got ${res.status}`);
+      series.push(res.ms);
+    }
+  }
+  runtime.timing = {
+    unknown: summarize(unknown),
+    wrong: summarize(wrong),
+    ratio: median(unknown) / median(wrong),
+  };
+}
+
+async function measureWranglerDev(config) {
+  const label = 'Gatehouse under wrangler dev';
+  const persistDir = join(tmp, 'wrangler-dev-state');
+  progress(`${label}: migrations`);
+  for (const { binding } of config.migrations) {
+    wrangler(['d1', 'migrations', 'apply', binding, '--local', '--persist-to', persistDir], 120_000);
+  }
+  progress(`${label}: starting`);
+  const started = performance.now();
+  const dev = await startWranglerDev({ wranglerBin, persistDir, secret: secret() });
+  const startMs = performance.now() - started;
+  try {
+    const user = { username: `bench-dev-${randomBytes(3).toString('hex')}`, password: randomPassword() };
+    await expectStatus(new URL('/signup', dev.url), form(user), 201, `${label} sign-up`);
+    const { body: token } = await expectStatus(
+      new URL('/login', dev.url),
+      form(user),
+      200,
+      `${label} log-in`,
+    );
+    const headers = { Authorization: token };
+    const target = new URL('/data', dev.url).href;
+    await load(target, { connections: PLAN.connections, seconds: PLAN.warmupSeconds, headers });
+    progress(`${label}: /data`);
+    const result = await load(target, { connections: PLAN.connections, seconds: PLAN.devSeconds, headers });
+    if (result.non2xx > 0 || result.errors > 0)
+      notes.push(`${label} /data: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    return { label, startMs, data: { rps: result.rps, p50Ms: result.p50, p99Ms: result.p99 } };
+  } finally {
+    await dev.stop();
+  }
+}
+
+function runJwtMicrobench(jwtModule) {
+  progress('JWT sign/verify micro-benchmark');
+  const result = spawnSync(process.execPath, [join(benchDir, 'jwt.mjs'), jwtModule], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 180_000,
+  });
+  const line = result.stdout?.split('\n').find((text) => text.startsWith('JWT_JSON '));
+  if (result.status !== 0 || line === undefined)
+    throw new Error(`JWT micro-benchmark failed:\n${result.stderr}`);
+  return JSON.parse(line.slice('JWT_JSON '.length));
+}
+
+// ------------------------------------------------------------------------------------------- run
+
+function machineInfo() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  // A package's version from its package.json, found from its entry point when it does not export it.
+  const version = (resolve, name) => {
+    let dir;
+    try {
+      dir = dirname(resolve(name));
+    } catch {
+      return null;
+    }
+    for (let depth = 0; depth < 6; depth++, dir = dirname(dir)) {
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+        if (manifest.name === name) return manifest.version;
+      } catch {}
+    }
+    return null;
+  };
+  return {
+    cpus: availableParallelism(),
+    cpuModel: /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    workerd: version(fromWrangler.resolve, 'workerd'),
+    miniflare: version(fromWrangler.resolve, 'miniflare'),
+    wrangler: version(require.resolve, 'wrangler'),
+    loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
+  };
+}
+
+async function main() {
+  const started = performance.now();
+  const machine = machineInfo();
+  progress(`${QUICK ? 'quick' : 'full'} run; temporary files in ${tmp}`);
+
+  progress('building the production bundle (wrangler deploy --dry-run) and the baselines');
+  const build = await buildAll();
+  const config = await readWranglerConfig();
+  const pwa = pwaFirstLoad(join(root, 'pwa/dist'));
+  if (pwa === null) notes.push('PWA not built (pwa/dist/index.html missing): run `npm run build:pwa` first');
+
+  const workerBase = {
+    compatibilityDate: config.compatibilityDate,
+    compatibilityFlags: config.compatibilityFlags,
+  };
+  const gatehouse = await prepareWorkerd(
+    'Gatehouse (workerd, production bundle)',
+    {
+      ...workerBase,
+      name: 'gatehouse',
+      scriptPath: join(build.gatehouseDir, 'index.js'),
+      wholeDirectory: true,
+      d1Databases: config.d1Databases,
+      ratelimits: config.ratelimits,
+      bindings: { ...config.vars, JWT_SECRET: secret() },
+      migrations: config.migrations,
+    },
+    // The tutorial's client sends the bare token.
+    (token) => ({ Authorization: token }),
+  );
+  const express = await prepareExpress();
+  const hono = await prepareWorkerd(
+    'Hono + hono/jwt (workerd)',
+    {
+      ...workerBase,
+      name: 'hono-jwt',
+      scriptPath: join(build.honoDir, 'index.js'),
+      d1Databases: { DB: 'hono-jwt' },
+      bindings: { JWT_SECRET: secret() },
+      migrations: [{ binding: 'DB', files: [join(benchDir, 'baselines/hono-jwt/schema.sql')] }],
+    },
+    // hono/jwt's middleware accepts only `Bearer <token>`.
+    (token) => ({ Authorization: `Bearer ${token}` }),
+  );
+  const runtimes = [gatehouse, express, hono];
+
+  progress('starting the PBKDF2 probes');
+  const workerdProbe = await startWorkerd({
+    ...workerBase,
+    name: 'pbkdf2-probe',
+    scriptPath: join(benchDir, 'probes/pbkdf2-worker.js'),
+    persistDir: join(tmp, 'probe-state'),
+  });
+  const nodeProbe = await startNode(join(benchDir, 'probes/pbkdf2-node.mjs'));
+
+  try {
+    await measureData(runtimes);
+    for (const runtime of runtimes) {
+      progress(`${runtime.label}: /login and failed log-in timing`);
+      await measureLogin(runtime, runtime === express ? nodeProbe.url : workerdProbe.url);
+      await measureTiming(runtime);
+    }
+  } finally {
+    await Promise.all([...runtimes, workerdProbe, nodeProbe].map((runtime) => runtime.stop()));
+  }
+
+  let dev = null;
+  if (WITH_DEV) {
+    try {
+      dev = await measureWranglerDev(config);
+    } catch (error) {
+      notes.push(`wrangler dev not measured: ${error.message.split('\n')[0]}`);
+    }
+  }
+
+  const jwt = runJwtMicrobench(build.jwtModule);
+  machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
+
+  const pick = ({ label, data, login, timing, coldStart }) => ({ label, data, login, timing, coldStart });
+  const results = {
+    date: new Date().toISOString(),
+    mode: QUICK ? 'quick' : 'full',
+    plan: PLAN,
+    machine,
+    runtimes: { gatehouse: pick(gatehouse), express: pick(express), honoJwt: pick(hono) },
+    wranglerDev: dev,
+    jwt,
+    sizes: { ...build.sizes, pwa },
+    notes,
+    seconds: Math.round((performance.now() - started) / 1000),
+  };
+  results.targets = TARGETS.map((target) => target.evaluate(results));
+
+  const report = formatReport(results);
+  process.stdout.write(`${report}\n`);
+  process.stdout.write(`BENCH_JSON ${JSON.stringify(compact(results))}\n`);
+  const resultsDir = join(benchDir, 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(resultsDir, 'latest.md'), `${report}\n`);
+  writeFileSync(
+    join(resultsDir, `${results.date.replace(/[:.]/g, '-')}-${results.mode}.json`),
+    JSON.stringify(results),
+  );
+}
+
+/** The summary line: headline numbers only, per-round detail stays in bench/results/latest.json. */
+function compact(results) {
+  const slim = ({ label, data, login, timing, coldStart }) => ({
+    label,
+    data: data && {
+      rps: data.rps,
+      p50Ms: data.p50Ms,
+      p99Ms: data.p99Ms,
+      cpuUsPerRequest: data.cpuUsPerRequest,
+    },
+    login: login && {
+      p50Ms: login.p50,
+      p99Ms: login.p99,
+      pbkdf2P50Ms: login.pbkdf2.p50,
+      ratioToPbkdf2: login.ratioToPbkdf2,
+    },
+    timing: timing && { unknownP50Ms: timing.unknown.p50, wrongP50Ms: timing.wrong.p50, ratio: timing.ratio },
+    coldStartP50Ms: coldStart?.p50,
+  });
+  return {
+    date: results.date,
+    mode: results.mode,
+    machine: results.machine,
+    gatehouse: slim(results.runtimes.gatehouse),
+    express: slim(results.runtimes.express),
+    honoJwt: slim(results.runtimes.honoJwt),
+    wranglerDev: results.wranglerDev && {
+      rps: results.wranglerDev.data.rps,
+      p50Ms: results.wranglerDev.data.p50Ms,
+    },
+    jwt: Object.fromEntries(
+      Object.entries(results.jwt).map(([name, ops]) => [
+        name,
+        { signOps: Math.round(ops.sign.opsPerSecond), verifyOps: Math.round(ops.verify.opsPerSecond) },
+      ]),
+    ),
+    sizes: {
+      workerGzipBytes: results.sizes.workerGzipBytes,
+      pwaJsGzipBytes: results.sizes.pwa?.jsGzipBytes ?? null,
+      pwaCssGzipBytes: results.sizes.pwa?.cssGzipBytes ?? null,
+    },
+    targets: results.targets.map(({ id, value, goal, met }) => ({ id, value, goal, met })),
+    notes: results.notes,
+    seconds: results.seconds,
+  };
+}
+
+let finished = false;
+async function cleanUp() {
+  await stopAllChildren();
+  rmSync(tmp, { recursive: true, force: true });
+}
+const deadline = setTimeout(async () => {
+  progress(`stopping: over the ${PLAN.deadlineMinutes}-minute limit`);
+  await cleanUp();
+  process.exit(2);
+}, PLAN.deadlineMinutes * 60_000);
+deadline.unref();
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, async () => {
+    if (finished) return;
+    finished = true;
+    await cleanUp();
+    process.exit(130);
+  });
+}
+
+try {
+  await main();
+} catch (error) {
+  process.stderr.write(`[bench] failed: ${error.stack ?? error}\n`);
+  process.exitCode = 1;
+} finally {
+  finished = true;
+  await cleanUp();
+  clearTimeout(deadline);
+}
