@@ -34,14 +34,12 @@ function expectServed(response: Checked, label: string) {
   expect(response.text, label).toMatch(/secret data/);
 }
 
-/** Whether a value can be sent as a header at all (the Fetch API refuses controls and non-Latin-1). */
+/**
+ * Whether a value can go in a header as it is: visible ASCII. (Controls are refused by the Fetch API;
+ * workerd sends other characters as UTF-8 with a warning. Those forgeries are covered at unit level.)
+ */
 function sendable(value: string): boolean {
-  try {
-    new Headers({ Authorization: value });
-    return true;
-  } catch {
-    return false;
-  }
+  return /^[\x20-\x7e]*$/.test(value);
 }
 
 const headerJson = (token: string) =>
