@@ -47,8 +47,7 @@ export function App() {
       setView({ screen: 'login', notice: NOTICES.badToken });
       return;
     }
-    await saveToken(token);
-    requestPersistentStorage();
+    if (await saveToken(token)) requestPersistentStorage();
     setView({ screen: 'home', session });
   }, []);
 

@@ -15,8 +15,14 @@ export async function loadToken(): Promise<string | null> {
   }
 }
 
-export function saveToken(token: string): Promise<void> {
-  return set(KEY, token, store);
+/** False when the browser refused to store it: the person stays logged in until the page closes. */
+export async function saveToken(token: string): Promise<boolean> {
+  try {
+    await set(KEY, token, store);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function clearToken(): Promise<void> {

@@ -91,6 +91,15 @@ describe('log-in, sign-up and the secret data', () => {
     await withBrowser({}, async ({ page, context }) => {
       const name = uniqueName();
       const secret = strongPassword();
+      // Counts the app's requests for persistent storage, and passes them on.
+      await page.addInitScript(() => {
+        const persist = navigator.storage.persist.bind(navigator.storage);
+        globalThis.persistRequests = 0;
+        navigator.storage.persist = () => {
+          globalThis.persistRequests += 1;
+          return persist();
+        };
+      });
       await page.goto(base);
       await fillCredentials(page, name, secret);
       await signUpButton(page).click();
@@ -101,6 +110,11 @@ describe('log-in, sign-up and the secret data', () => {
       assert.equal(await page.locator('#greeting').textContent(), `${name}, here's the data:`);
       await page.getByText('This is your secret data').waitFor();
       assert.equal(await page.title(), 'Secret Data Screen · Gatehouse');
+      assert.equal(
+        await page.evaluate(() => globalThis.persistRequests),
+        1,
+        'storage.persist() after log-in',
+      );
 
       // The token is in IndexedDB, and nowhere else.
       const token = await storedToken(page);
