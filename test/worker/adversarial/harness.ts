@@ -142,6 +142,46 @@ export function checkResponse(
   return record as unknown as Problem;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The Worker's log lines, captured while requests of the suite are in flight: request-log.ts promises
+// that no token or password can reach the logs, so they get the same secret and internals check.
+// Captured lines are not printed (thousands of hostile requests would drown the test output);
+// warnings and errors still are.
+
+const LEVELS = ['log', 'info', 'debug', 'warn', 'error'] as const;
+type Level = (typeof LEVELS)[number];
+const originalConsole = Object.fromEntries(LEVELS.map((level) => [level, console[level]])) as Record<
+  Level,
+  (...args: unknown[]) => void
+>;
+const logLines: string[] = [];
+let inFlight = 0;
+
+function captureLogs(): void {
+  if (inFlight++ > 0) return;
+  for (const level of LEVELS) {
+    console[level] = (...args: unknown[]) => {
+      logLines.push(args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' '));
+      if (level === 'warn' || level === 'error') originalConsole[level](...args);
+    };
+  }
+}
+
+function releaseLogs(): void {
+  if (--inFlight > 0) return;
+  for (const level of LEVELS) console[level] = originalConsole[level];
+}
+
+function checkLogs(where: string, from: number, secrets: readonly string[]): void {
+  const lines = logLines.slice(from).join('\n');
+  for (const secret of secrets) {
+    if (lines.includes(secret)) fail(where, 'a log line holds a password or token', lines);
+  }
+  for (const [what, pattern] of INTERNALS.slice(0, 3)) {
+    if (pattern.test(lines)) fail(where, `a log line holds ${what}`, lines);
+  }
+}
+
 export interface SendInit extends RequestInit {
   /** More values that the response must not contain. */
   secrets?: readonly string[];
@@ -151,14 +191,20 @@ export interface SendInit extends RequestInit {
 export async function send(path: string, init: SendInit = {}): Promise<Checked> {
   const { secrets = [], ...requestInit } = init;
   const request = new Request(`${ORIGIN}${path}`, requestInit);
-  const ctx = createExecutionContext();
-  const response = await app.fetch(request, testEnv, ctx);
-  await waitOnExecutionContext(ctx);
+  const allSecrets = [...secrets, ...secretsOf(requestInit)];
+  const firstLine = logLines.length;
+  captureLogs();
+  let response: Response;
+  try {
+    const ctx = createExecutionContext();
+    response = await app.fetch(request, testEnv, ctx);
+    await waitOnExecutionContext(ctx);
+  } finally {
+    releaseLogs();
+  }
   const text = await response.text();
-  const problem = checkResponse(request.method, path, response, text, [
-    ...secrets,
-    ...secretsOf(requestInit),
-  ]);
+  checkLogs(`${request.method} ${path.slice(0, 80)}`, firstLine, allSecrets);
+  const problem = checkResponse(request.method, path, response, text, allSecrets);
   return {
     method: request.method,
     path,
