@@ -1,11 +1,11 @@
 // The map of the API: middleware in the order a request meets it, then the routes.
 
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { Hono } from 'hono/tiny';
 import { loadSettings } from './config';
 import type { AppEnv } from './http/context';
 import { ProblemError, problem } from './http/problem';

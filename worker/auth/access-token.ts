@@ -54,13 +54,16 @@ export async function readAccessToken(
   return { sub, sid, username, iat: typeof iat === 'number' ? iat : 0, exp: exp as number };
 }
 
-/** `Authorization: <jwt>` (the tutorial's client) or `Authorization: Bearer <jwt>`, scheme case-insensitive. */
+/**
+ * `Authorization: <jwt>` (the tutorial's client) or `Authorization: Bearer <jwt>`, scheme
+ * case-insensitive. As in RFC 9110 §11.4, only spaces separate the scheme from the token, and only
+ * spaces and tabs may surround the value.
+ */
 export function tokenFromAuthorization(header: string | null | undefined): string | null {
   if (header === null || header === undefined) return null;
-  const value = header.trim();
-  const space = value.indexOf(' ');
-  if (space === -1) return value === '' ? null : value;
-  if (value.slice(0, space).toLowerCase() !== 'bearer') return null;
-  const token = value.slice(space + 1).trim();
-  return token === '' || token.includes(' ') ? null : token;
+  const value = header.replace(/^[ \t]+|[ \t]+$/g, '');
+  if (value === '') return null;
+  if (!/[ \t]/.test(value)) return value;
+  const bearer = /^bearer +([^ \t]+)$/i.exec(value);
+  return bearer === null ? null : (bearer[1] as string);
 }

@@ -28,6 +28,12 @@ describe('password policy', () => {
   it('refuses ill-formed text and passwords containing the username', () => {
     expect(passwordInputProblem('abc\uD800defgh')).toMatch(/ill-formed/);
     expect(newPasswordProblem('my name is Alice!', 'alice')).toMatch(/username/);
+    // Every spelling that folds to the name counts: ß/ss, dotless ı/I/i, fullwidth.
+    expect(
+      newPasswordProblem('mein STRASSE 99', 'straße'.normalize('NFKC').toUpperCase().toLowerCase()),
+    ).toMatch(/username/);
+    expect(newPasswordProblem('my ıvan password', 'ivan')).toMatch(/username/);
+    expect(newPasswordProblem('ＡＬＩＣＥ forever', 'alice')).toMatch(/username/);
   });
 
   it('normalises with NFKC so keyboards that compose differently agree', () => {

@@ -1,4 +1,5 @@
 // Password rules after NIST SP 800-63B: length only, no composition rules, no truncation, any Unicode.
+import { canonicalUsername } from './username';
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** Checked on the UTF-8 bytes before any hashing, so nobody can make us hash megabytes. */
@@ -23,7 +24,9 @@ export function newPasswordProblem(password: string, canonicalName: string): str
   if ([...normalized].length < PASSWORD_MIN_LENGTH) {
     return `The password must be at least ${PASSWORD_MIN_LENGTH} characters long.`;
   }
-  if (normalized.toLowerCase().includes(canonicalName)) return 'The password must not contain the username.';
+  // Compared in the username's canonical form, so no case or compatibility spelling slips through.
+  if (canonicalUsername(normalized).includes(canonicalName))
+    return 'The password must not contain the username.';
   return null;
 }
 

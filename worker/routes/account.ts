@@ -1,5 +1,5 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
-import { Hono } from 'hono/tiny';
+import { Hono } from 'hono';
 import { newPasswordRefusal } from '../auth/new-password';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { normalizePassword, passwordInputProblem } from '../auth/password-policy';

@@ -1,7 +1,7 @@
 // POST /signup and POST /login: the tutorial's contract (SPEC §2), plain text or JSON by Accept.
 
 import type { Context } from 'hono';
-import { Hono } from 'hono/tiny';
+import { Hono } from 'hono';
 import { type AccessClaims, issueAccessToken, randomId } from '../auth/access-token';
 import { newPasswordRefusal } from '../auth/new-password';
 import { hashPassword, verifyPassword } from '../auth/password';

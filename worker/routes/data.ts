@@ -1,5 +1,5 @@
 // GET /data: the protected resource of the tutorial.
-import { Hono } from 'hono/tiny';
+import { Hono } from 'hono';
 import type { AppEnv } from '../http/context';
 import { wantsJson } from '../http/negotiate';
 import { requireSession } from '../http/require-session';

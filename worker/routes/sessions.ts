@@ -1,5 +1,5 @@
 // Sessions of the caller: log out, list, end one or all, refresh the token (SPEC §3: revocation is immediate).
-import { Hono } from 'hono/tiny';
+import { Hono } from 'hono';
 import { database } from '../db/client';
 import { listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
 import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
