@@ -284,6 +284,8 @@ describe('routing and hardening', () => {
     expect((await request('/sessions', { method: 'OPTIONS' })).status).toBe(204);
     await expectProblem(await request('/nope'), 404, 'not-found');
     await expectProblem(await request('/data/extra'), 404, 'not-found');
+    await expectProblem(await request('/data/'), 404, 'not-found');
+    await expectProblem(await request('/login/', { method: 'POST' }), 404, 'not-found');
   });
 
   it('answers HEAD /data like GET without a body, and OPTIONS with Allow', async () => {
