@@ -9,6 +9,9 @@
 //   npm run bench                  about 2–3 minutes
 //   npm run bench -- --quick       about 1 minute, fewer and shorter samples
 //   npm run bench -- --no-dev      skip the `wrangler dev` comparison
+//   npm run bench -- --candidate <dir>
+//                                  also measure another `wrangler deploy --dry-run --outdir <dir>` bundle
+//                                  (a change under consideration) with the same load, in the same run
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,18 +22,22 @@ import { fileURLToPath } from 'node:url';
 import { build as esbuild, transform } from 'esbuild';
 import { expectStatus, form, load, request } from './lib/http.mjs';
 import { cpuTimeMs, stopAllChildren } from './lib/proc.mjs';
+import { pwaFirstLoadInBrowser } from './lib/pwa.mjs';
 import { formatReport, TARGETS } from './lib/report.mjs';
 import { startNode, startWorkerd, startWranglerDev } from './lib/runtimes.mjs';
 import { gzipBytes, pwaFirstLoad, workerBundleSize } from './lib/sizes.mjs';
 import { median, summarize } from './lib/stats.mjs';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
 if (args.has('--help')) {
-  console.log('usage: npm run bench [-- --quick] [-- --no-dev]');
+  console.log('usage: npm run bench -- [--quick] [--no-dev] [--candidate <dry-run outdir>]');
   process.exit(0);
 }
 const QUICK = args.has('--quick');
 const WITH_DEV = !args.has('--no-dev');
+/** A second production bundle (e.g. a proposed change, built with --dry-run --outdir) measured alongside. */
+const CANDIDATE = argv.includes('--candidate') ? argv[argv.indexOf('--candidate') + 1] : undefined;
 
 /** How much of everything: the default run, and --quick. */
 const PLAN = QUICK
@@ -43,6 +50,8 @@ const PLAN = QUICK
       timingPairs: 25,
       coldStarts: 2,
       devSeconds: 3,
+      jwtRounds: 4,
+      stageSeconds: 0,
       deadlineMinutes: 3,
     }
   : {
@@ -54,6 +63,8 @@ const PLAN = QUICK
       timingPairs: 80,
       coldStarts: 5,
       devSeconds: 5,
+      jwtRounds: 12,
+      stageSeconds: 3,
       deadlineMinutes: 8,
     };
 
@@ -114,6 +125,20 @@ async function buildAll() {
     logLevel: 'error',
   });
 
+  // The same comparison inside workerd.
+  const jwtWorkerDir = join(tmp, 'jwt-worker');
+  await esbuild({
+    entryPoints: [join(benchDir, 'probes/jwt-worker.ts')],
+    outfile: join(jwtWorkerDir, 'index.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+  });
+
   const bundle = workerBundleSize(gatehouseDir);
   // What the same bundle would weigh minified (wrangler.toml `minify = true`): evidence, not the figure.
   const source = readFileSync(join(gatehouseDir, 'index.js'), 'utf8');
@@ -122,6 +147,7 @@ async function buildAll() {
     gatehouseDir,
     honoDir,
     jwtModule,
+    jwtWorkerDir,
     sizes: {
       workerRawBytes: bundle.rawBytes,
       workerGzipBytes: bundle.gzipBytes,
@@ -279,51 +305,135 @@ async function measureData(runtimes) {
 }
 
 /**
- * Successful log-ins one at a time, alternating with a raw PBKDF2 request and an empty request to a
- * probe in the same runtime, so the three series see the same conditions.
+ * Where /data's time goes, as workerd CPU per request under the same load: the runtime alone, one D1
+ * session read alone, then Gatehouse's /data stopped at successive points (no token: middleware only;
+ * a token with a wrong signature: plus the HMAC check; a valid token: everything).
  */
-async function measureLogin(runtime, probeUrl) {
-  const login = [];
-  const pbkdf2 = [];
-  const empty = [];
-  for (let i = 0; i < PLAN.logins; i++) {
-    const res = await request(new URL('/login', runtime.url), form(runtime.user));
-    if (res.status !== 200)
-      throw new Error(`${runtime.label} /login: ${res.status} ${res.body.slice(0, 200)}`);
-    login.push(res.ms);
-    pbkdf2.push((await expectStatus(new URL('/pbkdf2', probeUrl), {}, 200, 'PBKDF2 probe')).ms);
-    empty.push((await expectStatus(new URL('/empty', probeUrl), {}, 200, 'empty probe')).ms);
+async function measureStages(gatehouse, probe) {
+  const [header, payload] = gatehouse.token.split('.');
+  const forged = `${header}.${payload}.${randomBytes(32).toString('base64url')}`;
+  const stages = [
+    {
+      id: 'empty',
+      label: 'empty Worker response (runtime floor)',
+      runtime: probe,
+      path: '/empty',
+      status: 200,
+    },
+    { id: 'd1', label: 'one D1 session read, nothing else', runtime: probe, path: '/d1', status: 200 },
+    {
+      id: 'noToken',
+      label: 'Gatehouse /data, no token → 401 (middleware)',
+      runtime: gatehouse,
+      path: '/data',
+      headers: {},
+      status: 401,
+    },
+    {
+      id: 'badSignature',
+      label: 'Gatehouse /data, wrong signature → 401 (+ HMAC verify)',
+      runtime: gatehouse,
+      path: '/data',
+      headers: { Authorization: forged },
+      status: 401,
+    },
+    {
+      id: 'full',
+      label: 'Gatehouse /data, valid token (+ session read)',
+      runtime: gatehouse,
+      path: '/data',
+      status: 200,
+    },
+  ];
+  const results = [];
+  for (const stage of stages) {
+    progress(`/data stages: ${stage.label}`);
+    const headers = stage.headers ?? gatehouse.headers;
+    const target = new URL(stage.path, stage.runtime.url).href;
+    const check = await request(target, { headers });
+    if (check.status !== stage.status)
+      throw new Error(`${stage.label}: expected ${stage.status}, got ${check.status}`);
+    const cpuBefore = cpuTimeMs(stage.runtime.cpuPid);
+    const result = await load(target, {
+      connections: PLAN.connections,
+      seconds: PLAN.stageSeconds,
+      headers,
+      anyStatus: true,
+    });
+    const answered = result.requests;
+    results.push({
+      id: stage.id,
+      label: stage.label,
+      rps: answered / PLAN.stageSeconds,
+      cpuUsPerRequest: ((cpuTimeMs(stage.runtime.cpuPid) - cpuBefore) * 1000) / answered,
+    });
   }
-  runtime.login = {
-    ...summarize(login),
-    pbkdf2: summarize(pbkdf2),
-    emptyRoundTrip: summarize(empty),
-    ratioToPbkdf2: median(login) / median(pbkdf2),
-  };
+  return results;
 }
 
-/** Unknown user against wrong password, alternating in random order; every answer must be a 401. */
-async function measureTiming(runtime) {
-  const unknown = [];
-  const wrong = [];
-  for (let i = 0; i < PLAN.timingPairs; i++) {
-    const attempts = [
-      [unknown, { username: `nobody-${i}-${randomBytes(4).toString('hex')}`, password: randomPassword() }],
-      [wrong, { username: runtime.accounts[i].username, password: randomPassword() }],
-    ];
-    if (Math.random() < 0.5) attempts.reverse();
-    for (const [series, credentials] of attempts) {
-      const res = await request(new URL('/login', runtime.url), form(credentials));
-      if (res.status !== 401)
-        throw new Error(`${runtime.label} failed log-in: expected 401, got ${res.status}`);
-      series.push(res.ms);
+/**
+ * Successful log-ins one at a time. The runtimes take turns request by request, and each turn also
+ * times one raw PBKDF2 and one empty request to the probe in that runtime's family (workerd or Node),
+ * so every series sees the same moments of a busy machine.
+ */
+async function measureLogins(runtimes) {
+  const series = new Map(runtimes.map((runtime) => [runtime, []]));
+  const probes = new Map();
+  for (const { probeUrl } of runtimes) probes.set(probeUrl, { pbkdf2: [], empty: [] });
+  for (let i = 0; i < PLAN.logins; i++) {
+    for (const runtime of i % 2 === 0 ? runtimes : [...runtimes].reverse()) {
+      const res = await request(new URL('/login', runtime.url), form(runtime.user));
+      if (res.status !== 200) {
+        throw new Error(`${runtime.label} /login: ${res.status} ${res.body.slice(0, 200)}`);
+      }
+      series.get(runtime).push(res.ms);
+    }
+    for (const [probeUrl, probe] of probes) {
+      probe.pbkdf2.push((await expectStatus(new URL('/pbkdf2', probeUrl), {}, 200, 'PBKDF2 probe')).ms);
+      probe.empty.push((await expectStatus(new URL('/empty', probeUrl), {}, 200, 'empty probe')).ms);
     }
   }
-  runtime.timing = {
-    unknown: summarize(unknown),
-    wrong: summarize(wrong),
-    ratio: median(unknown) / median(wrong),
-  };
+  for (const [runtime, login] of series) {
+    const probe = probes.get(runtime.probeUrl);
+    runtime.login = {
+      ...summarize(login),
+      pbkdf2: summarize(probe.pbkdf2),
+      emptyRoundTrip: summarize(probe.empty),
+      ratioToPbkdf2: median(login) / median(probe.pbkdf2),
+    };
+  }
+}
+
+/**
+ * Failed log-ins: an unknown name against a known name with a wrong password, in random order, the
+ * runtimes taking turns. Every answer must be a 401 (no throttle reached: each account fails once).
+ */
+async function measureTiming(runtimes) {
+  const series = new Map(runtimes.map((runtime) => [runtime, { unknown: [], wrong: [] }]));
+  for (let i = 0; i < PLAN.timingPairs; i++) {
+    for (const runtime of runtimes) {
+      const { unknown, wrong } = series.get(runtime);
+      const attempts = [
+        [unknown, { username: `nobody-${i}-${randomBytes(4).toString('hex')}`, password: randomPassword() }],
+        [wrong, { username: runtime.accounts[i].username, password: randomPassword() }],
+      ];
+      if (Math.random() < 0.5) attempts.reverse();
+      for (const [samples, credentials] of attempts) {
+        const res = await request(new URL('/login', runtime.url), form(credentials));
+        if (res.status !== 401) {
+          throw new Error(`${runtime.label} failed log-in: expected 401, got ${res.status}`);
+        }
+        samples.push(res.ms);
+      }
+    }
+  }
+  for (const [runtime, { unknown, wrong }] of series) {
+    runtime.timing = {
+      unknown: summarize(unknown),
+      wrong: summarize(wrong),
+      ratio: median(unknown) / median(wrong),
+    };
+  }
 }
 
 async function measureWranglerDev(config) {
@@ -359,9 +469,51 @@ async function measureWranglerDev(config) {
   }
 }
 
+/**
+ * Sign and verify inside workerd: each sample is one request running a case `count` times, less an
+ * empty request just before it; rounds rotate through the cases. Per case, the median over rounds.
+ */
+async function runWorkerdJwtMicrobench(jwtWorkerDir, workerBase) {
+  progress('JWT sign/verify in workerd');
+  const worker = await startWorkerd({
+    ...workerBase,
+    name: 'jwt-bench',
+    scriptPath: join(jwtWorkerDir, 'index.js'),
+    bindings: { JWT_SECRET: secret() },
+    persistDir: join(tmp, 'jwt-worker-state'),
+  });
+  try {
+    const list = await expectStatus(new URL('/', worker.url), {}, 200, 'JWT worker');
+    const cases = list.body.split('\n');
+    const count = 2_000;
+    const samples = Object.fromEntries(cases.map((name) => [name, []]));
+    const timeCase = async (name, n) =>
+      (await expectStatus(new URL(`/?case=${encodeURIComponent(name)}&n=${n}`, worker.url), {}, 200, name))
+        .ms;
+    for (const name of cases) await timeCase(name, 500);
+    for (let round = 0; round < PLAN.jwtRounds; round++) {
+      for (let i = 0; i < cases.length; i++) {
+        const name = cases[(i + round) % cases.length];
+        const empty = await timeCase(name, 0);
+        samples[name].push(((await timeCase(name, count)) - empty) / count);
+      }
+    }
+    const result = {};
+    for (const [alias, msPerOp] of Object.entries(samples)) {
+      const [operation, name] = alias.split(' ');
+      const ms = median(msPerOp);
+      result[name] ??= {};
+      result[name][operation] = { opsPerSecond: 1000 / ms, medianNs: ms * 1e6 };
+    }
+    return result;
+  } finally {
+    await worker.stop();
+  }
+}
+
 function runJwtMicrobench(jwtModule) {
   progress('JWT sign/verify micro-benchmark');
-  const result = spawnSync(process.execPath, [join(benchDir, 'jwt.mjs'), jwtModule], {
+  const result = spawnSync(process.execPath, [join(benchDir, 'jwt.mjs'), jwtModule, String(PLAN.jwtRounds)], {
     cwd: root,
     encoding: 'utf8',
     timeout: 180_000,
@@ -412,28 +564,46 @@ async function main() {
   progress('building the production bundle (wrangler deploy --dry-run) and the baselines');
   const build = await buildAll();
   const config = await readWranglerConfig();
-  const pwa = pwaFirstLoad(join(root, 'pwa/dist'));
+  progress('PWA first load in headless Chromium');
+  const pwaDir = join(root, 'pwa/dist');
+  let pwa;
+  try {
+    pwa = await pwaFirstLoadInBrowser(pwaDir);
+  } catch (error) {
+    notes.push(`PWA first load by static analysis (no browser: ${error.message.split('\n')[0]})`);
+    pwa = pwaFirstLoad(pwaDir);
+  }
   if (pwa === null) notes.push('PWA not built (pwa/dist/index.html missing): run `npm run build:pwa` first');
 
   const workerBase = {
     compatibilityDate: config.compatibilityDate,
     compatibilityFlags: config.compatibilityFlags,
   };
+  const gatehouseConfig = (name, bundleDir) => ({
+    ...workerBase,
+    name,
+    scriptPath: join(bundleDir, 'index.js'),
+    wholeDirectory: true,
+    d1Databases: config.d1Databases,
+    ratelimits: config.ratelimits,
+    bindings: { ...config.vars, JWT_SECRET: secret() },
+    migrations: config.migrations,
+  });
+  // The tutorial's client sends the bare token.
+  const bareToken = (token) => ({ Authorization: token });
   const gatehouse = await prepareWorkerd(
     'Gatehouse (workerd, production bundle)',
-    {
-      ...workerBase,
-      name: 'gatehouse',
-      scriptPath: join(build.gatehouseDir, 'index.js'),
-      wholeDirectory: true,
-      d1Databases: config.d1Databases,
-      ratelimits: config.ratelimits,
-      bindings: { ...config.vars, JWT_SECRET: secret() },
-      migrations: config.migrations,
-    },
-    // The tutorial's client sends the bare token.
-    (token) => ({ Authorization: token }),
+    gatehouseConfig('gatehouse', build.gatehouseDir),
+    bareToken,
   );
+  const candidate =
+    CANDIDATE === undefined
+      ? null
+      : await prepareWorkerd(
+          'Gatehouse candidate (workerd)',
+          gatehouseConfig('candidate', CANDIDATE),
+          bareToken,
+        );
   const express = await prepareExpress();
   const hono = await prepareWorkerd(
     'Hono + hono/jwt (workerd)',
@@ -448,24 +618,28 @@ async function main() {
     // hono/jwt's middleware accepts only `Bearer <token>`.
     (token) => ({ Authorization: `Bearer ${token}` }),
   );
-  const runtimes = [gatehouse, express, hono];
+  const runtimes = [gatehouse, express, hono, ...(candidate ? [candidate] : [])];
 
-  progress('starting the PBKDF2 probes');
+  progress('starting the probes');
   const workerdProbe = await startWorkerd({
     ...workerBase,
-    name: 'pbkdf2-probe',
-    scriptPath: join(benchDir, 'probes/pbkdf2-worker.js'),
+    name: 'probe',
+    scriptPath: join(benchDir, 'probes/workerd-probe.js'),
+    d1Databases: { DB: 'probe' },
+    migrations: [{ binding: 'DB', files: [join(benchDir, 'probes/probe.sql')] }],
     persistDir: join(tmp, 'probe-state'),
   });
-  const nodeProbe = await startNode(join(benchDir, 'probes/pbkdf2-node.mjs'));
+  const nodeProbe = await startNode(join(benchDir, 'probes/node-probe.mjs'));
 
+  let stages = null;
   try {
     await measureData(runtimes);
-    for (const runtime of runtimes) {
-      progress(`${runtime.label}: /login and failed log-in timing`);
-      await measureLogin(runtime, runtime === express ? nodeProbe.url : workerdProbe.url);
-      await measureTiming(runtime);
-    }
+    if (PLAN.stageSeconds > 0) stages = await measureStages(gatehouse, workerdProbe);
+    for (const runtime of runtimes) runtime.probeUrl = runtime === express ? nodeProbe.url : workerdProbe.url;
+    progress(`/login: ${PLAN.logins} log-ins per runtime, with raw PBKDF2 in between`);
+    await measureLogins(runtimes);
+    progress(`failed log-ins: ${PLAN.timingPairs} unknown-user and wrong-password pairs per runtime`);
+    await measureTiming(runtimes);
   } finally {
     await Promise.all([...runtimes, workerdProbe, nodeProbe].map((runtime) => runtime.stop()));
   }
@@ -480,6 +654,7 @@ async function main() {
   }
 
   const jwt = runJwtMicrobench(build.jwtModule);
+  const jwtWorkerd = await runWorkerdJwtMicrobench(build.jwtWorkerDir, workerBase);
   machine.loadAverageAtEnd = loadavg().map((value) => Math.round(value * 100) / 100);
 
   const pick = ({ label, data, login, timing, coldStart }) => ({ label, data, login, timing, coldStart });
@@ -488,9 +663,16 @@ async function main() {
     mode: QUICK ? 'quick' : 'full',
     plan: PLAN,
     machine,
-    runtimes: { gatehouse: pick(gatehouse), express: pick(express), honoJwt: pick(hono) },
+    runtimes: {
+      gatehouse: pick(gatehouse),
+      express: pick(express),
+      honoJwt: pick(hono),
+      ...(candidate ? { candidate: pick(candidate) } : {}),
+    },
     wranglerDev: dev,
+    stages,
     jwt,
+    jwtWorkerd,
     sizes: { ...build.sizes, pwa },
     notes,
     seconds: Math.round((performance.now() - started) / 1000),
@@ -536,6 +718,7 @@ function compact(results) {
     gatehouse: slim(results.runtimes.gatehouse),
     express: slim(results.runtimes.express),
     honoJwt: slim(results.runtimes.honoJwt),
+    candidate: results.runtimes.candidate ? slim(results.runtimes.candidate) : undefined,
     wranglerDev: results.wranglerDev && {
       rps: results.wranglerDev.data.rps,
       p50Ms: results.wranglerDev.data.p50Ms,
@@ -546,6 +729,13 @@ function compact(results) {
         { signOps: Math.round(ops.sign.opsPerSecond), verifyOps: Math.round(ops.verify.opsPerSecond) },
       ]),
     ),
+    jwtWorkerd: Object.fromEntries(
+      Object.entries(results.jwtWorkerd).map(([name, ops]) => [
+        name,
+        { signOps: Math.round(ops.sign.opsPerSecond), verifyOps: Math.round(ops.verify.opsPerSecond) },
+      ]),
+    ),
+    stages: results.stages?.map(({ id, rps, cpuUsPerRequest }) => ({ id, rps, cpuUsPerRequest })) ?? null,
     sizes: {
       workerGzipBytes: results.sizes.workerGzipBytes,
       pwaJsGzipBytes: results.sizes.pwa?.jsGzipBytes ?? null,

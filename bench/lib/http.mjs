@@ -51,7 +51,7 @@ export async function expectStatus(url, init, status, what) {
  * `connections` concurrent keep-alive connections for `seconds`. Latencies come from autocannon's
  * per-response timings (sub-millisecond), not its whole-millisecond histogram.
  */
-export function load(url, { connections, seconds, headers }) {
+export function load(url, { connections, seconds, headers, anyStatus = false }) {
   return new Promise((resolve, reject) => {
     const latencies = [];
     const instance = autocannon(
@@ -71,7 +71,7 @@ export function load(url, { connections, seconds, headers }) {
       },
     );
     instance.on('response', (_client, status, _bytes, responseTime) => {
-      if (status >= 200 && status < 300) latencies.push(responseTime);
+      if (anyStatus || (status >= 200 && status < 300)) latencies.push(responseTime);
     });
   });
 }

@@ -1,4 +1,4 @@
-// The same yardstick on Node: one PBKDF2-HMAC-SHA256 at 100,000 iterations per request to /pbkdf2,
+// The PBKDF2 yardstick on Node: one PBKDF2-HMAC-SHA256 at 100,000 iterations per request to /pbkdf2,
 // the call the Express baseline's /login makes; `/empty` for a bare round trip.
 // Prints `LISTENING <port>`.
 import { pbkdf2 } from 'node:crypto';
