@@ -17,6 +17,11 @@ export type Outcome<T> =
   /** No answer at all: offline, DNS, server down. */
   | { readonly kind: 'unreachable' };
 
+/** The HTTP status of an answer; 0 when there was none. */
+export function statusOf(outcome: Outcome<unknown>): number {
+  return outcome.kind === 'unreachable' ? 0 : outcome.status;
+}
+
 export interface Credentials {
   readonly username: string;
   readonly password: string;
@@ -28,6 +33,17 @@ export interface TokenResponse {
   readonly token_type: 'Bearer';
   readonly expires_in: number;
   readonly username: string;
+}
+
+/** One of the caller's active sessions (GET /sessions); times in seconds since the epoch. */
+export interface SessionInfo {
+  readonly id: string;
+  readonly created_at: number;
+  readonly last_used_at: number | null;
+  readonly expires_at: number;
+  readonly user_agent: string | null;
+  /** The session of the token that asked. */
+  readonly current: boolean;
 }
 
 /** GET /data with Accept: application/json. */
@@ -74,4 +90,15 @@ export const api = {
   data: (token: string) => call<DataResponse>('GET', '/data', { token }),
   /** Ends the session on the server: the token stops working everywhere at once. */
   logout: (token: string) => call<unknown>('POST', '/logout', { token }),
+  /** Log out everywhere: ends every session of the person, this one included. */
+  logoutEverywhere: (token: string) => call<unknown>('DELETE', '/sessions', { token }),
+  sessions: (token: string) => call<{ sessions: SessionInfo[] }>('GET', '/sessions', { token }),
+  endSession: (token: string, id: string) =>
+    call<unknown>('DELETE', `/sessions/${encodeURIComponent(id)}`, { token }),
+  /** A new token for the same session. */
+  refresh: (token: string) => call<TokenResponse>('POST', '/refresh', { token }),
+  changePassword: (token: string, body: { current_password: string; new_password: string }) =>
+    call<unknown>('POST', '/password', { token, body }),
+  deleteAccount: (token: string, password: string) =>
+    call<unknown>('DELETE', '/account', { token, body: { password } }),
 };

@@ -1,6 +1,7 @@
 // Small shared pieces of the screens.
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { PAGE_HREFS, type Page } from './hooks';
 
 export interface Message {
   readonly title: string;
@@ -61,4 +62,50 @@ export function StatusRegion(props: { children?: ComponentChildren }) {
 
 export function Notice(props: { tone: 'info' | 'warning' | 'error'; children: ComponentChildren }) {
   return <p class={`notice ${props.tone}`}>{props.children}</p>;
+}
+
+const NAV: ReadonlyArray<readonly [Page, string]> = [
+  ['home', 'Data'],
+  ['devices', 'Devices'],
+  ['account', 'Account'],
+];
+
+/**
+ * A logged-in page: the app bar with the page's title and Log Out, the links between pages, and the
+ * page itself. Mounted once per page: the title (and the browser tab's) is set, and focus moves to it
+ * so a screen reader announces the new page.
+ */
+export function Frame(props: {
+  title: string;
+  page: Page;
+  takeFocus: boolean;
+  onLogOut: () => void;
+  children: ComponentChildren;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useLayoutEffect(() => {
+    document.title = `${props.title} · Gatehouse`;
+    if (props.takeFocus) heading.current?.focus();
+  }, []);
+  return (
+    <>
+      <header class="bar">
+        <img class="bar-icon" src="/icon.svg" alt="" width={32} height={32} />
+        <h1 class="bar-title focus-target" ref={heading} tabIndex={-1}>
+          {props.title}
+        </h1>
+        <button type="button" class="button on-bar" onClick={props.onLogOut}>
+          Log Out
+        </button>
+      </header>
+      <nav class="nav" aria-label="Pages">
+        {NAV.map(([page, label]) => (
+          <a key={page} href={PAGE_HREFS[page]} aria-current={page === props.page ? 'page' : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      <main class="page">{props.children}</main>
+    </>
+  );
 }

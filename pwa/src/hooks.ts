@@ -1,4 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { refreshDueAt, type Session } from './session';
+import { type RefreshResult, refreshIfDue } from './tabs';
 
 /** navigator.onLine, kept current by the browser's online/offline events. */
 export function useOnline(): boolean {
@@ -41,4 +43,86 @@ export function useExpiry(expiresAtSeconds: number | null, onExpire: () => void)
       document.removeEventListener('visibilitychange', check);
     };
   }, [expiresAtSeconds]);
+}
+
+/** The app's pages. Hash routes: they never reach the server, so they cannot clash with the API's paths. */
+export type Page = 'home' | 'devices' | 'account';
+
+export const PAGE_HREFS: Readonly<Record<Page, string>> = {
+  home: '#/',
+  devices: '#/devices',
+  account: '#/account',
+};
+
+function pageOf(hash: string): Page {
+  return hash === PAGE_HREFS.devices ? 'devices' : hash === PAGE_HREFS.account ? 'account' : 'home';
+}
+
+/** The page the address names, and a way back to the plain address (after log-out). */
+export function useRoute(): [Page, () => void] {
+  const [page, setPage] = useState(() => pageOf(location.hash));
+  useEffect(() => {
+    const update = () => setPage(pageOf(location.hash));
+    addEventListener('hashchange', update);
+    return () => removeEventListener('hashchange', update);
+  }, []);
+  const reset = useCallback(() => {
+    if (location.hash !== '') history.replaceState(null, '', location.pathname + location.search);
+    setPage('home');
+  }, []);
+  return [page, reset];
+}
+
+/** After a refresh could not be done (offline, server trouble), try again this much later. */
+const REFRESH_RETRY_MS = 60 * 1000;
+
+/**
+ * The silent refresh: replaces the token before it expires. Checked now, when its time comes (a
+ * timer), and when the app comes back into view, regains focus or the connection returns (timers
+ * sleep with the device). `onResult` gets a new session, or the news that the session is over.
+ */
+export function useSilentRefresh(
+  session: Session | null,
+  onResult: (result: Exclude<RefreshResult, { kind: 'later' }>) => void,
+): void {
+  const callback = useRef(onResult);
+  callback.current = onResult;
+  useEffect(() => {
+    if (session === null) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let running = false;
+    let live = true;
+    const check = () => {
+      clearTimeout(timer);
+      const due = refreshDueAt(session);
+      if (due === null || running) return;
+      const wait = due - Date.now();
+      if (wait > 0) {
+        timer = setTimeout(check, Math.min(wait, MAX_TIMEOUT_MS));
+        return;
+      }
+      if (!navigator.onLine) return;
+      running = true;
+      void refreshIfDue(session).then((result) => {
+        running = false;
+        if (!live) return;
+        if (result.kind === 'later') timer = setTimeout(check, REFRESH_RETRY_MS);
+        else callback.current(result);
+      });
+    };
+    check();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') check();
+    };
+    addEventListener('focus', check);
+    addEventListener('online', check);
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+      removeEventListener('focus', check);
+      removeEventListener('online', check);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [session]);
 }

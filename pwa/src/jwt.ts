@@ -6,6 +6,8 @@ export interface TokenPayload {
   readonly username: string;
   /** Expiry, in seconds since the epoch. */
   readonly exp: number;
+  /** Issue time, in seconds since the epoch, when the token has one: with `exp`, its lifetime. */
+  readonly iat: number | undefined;
 }
 
 /** Returns null for anything that is not a JWT with a string `username` and an integer `exp`. */
@@ -20,9 +22,9 @@ export function decodePayload(token: string): TokenPayload | null {
     if (/[\u0080-\u00ff]/.test(binary)) return null;
     const payload: unknown = JSON.parse(binary);
     if (typeof payload !== 'object' || payload === null) return null;
-    const { username, exp } = payload as Record<string, unknown>;
-    if (typeof username !== 'string' || typeof exp !== 'number' || !Number.isInteger(exp)) return null;
-    return { username, exp };
+    const { username, exp, iat } = payload as Record<string, unknown>;
+    if (typeof username !== 'string' || !Number.isInteger(exp)) return null;
+    return { username, exp: exp as number, iat: Number.isInteger(iat) ? (iat as number) : undefined };
   } catch {
     return null;
   }

@@ -1,33 +1,60 @@
 // The access token lives in IndexedDB (never localStorage or cookies): out of reach of other
-// origins, not sent with requests by the browser, and cleared on log-out and on any 401.
-import { createStore, del, get, set } from 'idb-keyval';
+// origins, not sent with requests by the browser, and cleared on log-out and on any 401. Next to it,
+// when this browser received it (by its own clock), which the silent refresh goes by.
+import { createStore, delMany, getMany, setMany } from 'idb-keyval';
 
 const store = createStore('gatehouse', 'auth');
 const KEY = 'access-token';
+const RECEIVED_KEY = 'access-token-received-at';
 
-export async function loadToken(): Promise<string | null> {
+export interface StoredToken {
+  readonly token: string;
+  /** Date.now() when this browser received it; unknown for tokens stored by an older version. */
+  readonly receivedAt: number | undefined;
+}
+
+/** Set when the browser refused to store a token: what is stored then says nothing. */
+let unreliable = false;
+
+/** The stored token; null when there is none; 'unavailable' when storage cannot be trusted. */
+export async function loadStoredToken(): Promise<StoredToken | null | 'unavailable'> {
+  if (unreliable) return 'unavailable';
   try {
-    const value = await get<unknown>(KEY, store);
-    return typeof value === 'string' ? value : null;
+    const [token, receivedAt] = await getMany<unknown>([KEY, RECEIVED_KEY], store);
+    if (typeof token !== 'string') return null;
+    return { token, receivedAt: typeof receivedAt === 'number' ? receivedAt : undefined };
   } catch {
-    // No IndexedDB (some private modes): behave as logged out.
-    return null;
+    // No IndexedDB (some private modes).
+    return 'unavailable';
   }
 }
 
+export async function loadToken(): Promise<string | null> {
+  const stored = await loadStoredToken();
+  return typeof stored === 'object' && stored !== null ? stored.token : null;
+}
+
 /** False when the browser refused to store it: the person stays logged in until the page closes. */
-export async function saveToken(token: string): Promise<boolean> {
+export async function saveToken(token: string, receivedAt: number): Promise<boolean> {
   try {
-    await set(KEY, token, store);
+    await setMany(
+      [
+        [KEY, token],
+        [RECEIVED_KEY, receivedAt],
+      ],
+      store,
+    );
+    unreliable = false;
     return true;
   } catch {
+    unreliable = true;
     return false;
   }
 }
 
 export async function clearToken(): Promise<void> {
   try {
-    await del(KEY, store);
+    await delMany([KEY, RECEIVED_KEY], store);
   } catch {
     // Nothing stored, nothing to clear.
   }

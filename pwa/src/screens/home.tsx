@@ -1,5 +1,5 @@
 // The tutorial's home page, "Secret Data Screen": a greeting from the token and the data from /data.
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { Notice, StatusRegion } from '../components';
 import type { Session } from '../session';
@@ -9,22 +9,15 @@ type DataState =
   | { readonly kind: 'ready'; readonly data: string }
   | { readonly kind: 'failed'; readonly reason: 'unreachable' | 'error' };
 
+/** The page's content; the app bar and title are the app's Frame. */
 export function HomeScreen(props: {
   session: Session;
   online: boolean;
-  takeFocus: boolean;
-  onLogOut: () => void;
   /** The API no longer accepts the token (401). */
   onSessionEnded: () => void;
 }) {
   const { session, online, onSessionEnded } = props;
   const [state, setState] = useState<DataState>({ kind: 'loading' });
-  const heading = useRef<HTMLHeadingElement>(null);
-
-  useLayoutEffect(() => {
-    document.title = 'Secret Data Screen · Gatehouse';
-    if (props.takeFocus) heading.current?.focus();
-  }, []);
 
   const load = useCallback(async () => {
     // Data already shown stays shown while it refreshes.
@@ -43,51 +36,40 @@ export function HomeScreen(props: {
 
   return (
     <>
-      <header class="bar">
-        <img class="bar-icon" src="/icon.svg" alt="" width={32} height={32} />
-        <h1 class="bar-title focus-target" ref={heading} tabIndex={-1}>
-          Secret Data Screen
-        </h1>
-        <button type="button" class="button on-bar" onClick={props.onLogOut}>
-          Log Out
-        </button>
-      </header>
-      <main class="page">
-        <StatusRegion>
-          {!online && (
-            <Notice tone="warning">
-              You are offline.{' '}
-              {state.kind === 'ready'
-                ? 'This is the data from before; it will refresh when the connection returns.'
-                : 'Your data will load when the connection returns.'}
-            </Notice>
-          )}
-          {online && state.kind === 'loading' && (
-            <p class="loading">
-              <span class="spinner" aria-hidden="true" />
-              Loading the data…
-            </p>
-          )}
-        </StatusRegion>
-        <section class="card" aria-labelledby="greeting" aria-busy={state.kind === 'loading'}>
-          <p id="greeting" class="greeting">
-            {session.username}, here's the data:
+      <StatusRegion>
+        {!online && (
+          <Notice tone="warning">
+            You are offline.{' '}
+            {state.kind === 'ready'
+              ? 'This is the data from before; it will refresh when the connection returns.'
+              : 'Your data will load when the connection returns.'}
+          </Notice>
+        )}
+        {online && state.kind === 'loading' && (
+          <p class="loading">
+            <span class="spinner" aria-hidden="true" />
+            Loading the data…
           </p>
-          {state.kind === 'ready' && <p class="data">{state.data}</p>}
-          {state.kind === 'failed' && (
-            <div role="alert" class="failure">
-              <Notice tone="error">
-                {state.reason === 'unreachable'
-                  ? 'Gatehouse could not be reached.'
-                  : 'An error occurred while loading the data.'}
-              </Notice>
-              <button type="button" class="button secondary" onClick={() => void load()}>
-                Try Again
-              </button>
-            </div>
-          )}
-        </section>
-      </main>
+        )}
+      </StatusRegion>
+      <section class="card" aria-labelledby="greeting" aria-busy={state.kind === 'loading'}>
+        <p id="greeting" class="greeting">
+          {session.username}, here's the data:
+        </p>
+        {state.kind === 'ready' && <p class="data">{state.data}</p>}
+        {state.kind === 'failed' && (
+          <div role="alert" class="failure">
+            <Notice tone="error">
+              {state.reason === 'unreachable'
+                ? 'Gatehouse could not be reached.'
+                : 'An error occurred while loading the data.'}
+            </Notice>
+            <button type="button" class="button secondary" onClick={() => void load()}>
+              Try Again
+            </button>
+          </div>
+        )}
+      </section>
     </>
   );
 }

@@ -1,0 +1,184 @@
+// The devices page: every session of the person (GET /sessions), ending one (DELETE /sessions/:id)
+// or all of them (DELETE /sessions, "log out everywhere"). Loaded when first opened.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { api, type SessionInfo, statusOf } from '../api';
+import type { PageProps } from '../app';
+import { Notice, StatusRegion } from '../components';
+import { describeUserAgent } from '../user-agent';
+
+type ListState =
+  | { readonly kind: 'loading' }
+  | { readonly kind: 'ready'; readonly sessions: readonly SessionInfo[] }
+  | { readonly kind: 'failed'; readonly reason: 'unreachable' | 'error' };
+
+const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['week', 7 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** "2 minutes ago", "yesterday", "just now". */
+export function timeAgo(seconds: number, nowMs = Date.now()): string {
+  const elapsed = Math.max(0, nowMs / 1000 - seconds);
+  for (const [unit, size] of UNITS) {
+    if (elapsed >= size) return relative.format(-Math.floor(elapsed / size), unit);
+  }
+  return 'just now';
+}
+
+/** A time as words, with the exact time for machines (datetime) and on hover (title). */
+function When(props: { seconds: number; relative?: boolean }) {
+  const date = new Date(props.seconds * 1000);
+  const full = exact.format(date);
+  return (
+    <time dateTime={date.toISOString()} title={full}>
+      {props.relative ? timeAgo(props.seconds) : full}
+    </time>
+  );
+}
+
+function problemText(outcome: { kind: 'unreachable' } | { kind: 'refused'; problem?: { detail?: string } }) {
+  if (outcome.kind === 'unreachable') return 'Gatehouse could not be reached. Check your connection.';
+  return outcome.problem?.detail ?? 'An error occurred. Please try again.';
+}
+
+export default function DevicesScreen(props: PageProps) {
+  const { session, online, onSessionEnded, onSignedOut } = props;
+  const [state, setState] = useState<ListState>({ kind: 'loading' });
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const listHeading = useRef<HTMLHeadingElement>(null);
+
+  const load = useCallback(async () => {
+    setState((current) => (current.kind === 'ready' ? current : { kind: 'loading' }));
+    const outcome = await api.sessions(session.token);
+    if (outcome.kind === 'ok') {
+      // This device first, then the others as the API orders them (most recently used first).
+      const sessions = [...outcome.body.sessions].sort((a, b) => Number(b.current) - Number(a.current));
+      setState({ kind: 'ready', sessions });
+    } else if (statusOf(outcome) === 401) onSessionEnded();
+    else setState({ kind: 'failed', reason: outcome.kind === 'unreachable' ? 'unreachable' : 'error' });
+  }, [session.token, onSessionEnded]);
+
+  useEffect(() => {
+    if (online) void load();
+  }, [online, load]);
+
+  async function end(item: SessionInfo) {
+    if (busy !== null) return;
+    setBusy(item.id);
+    setStatus(null);
+    const outcome = await api.endSession(session.token, item.id);
+    setBusy(null);
+    if (statusOf(outcome) === 401) return onSessionEnded();
+    // 404: it had already ended (expired, or ended elsewhere); the new list shows that.
+    if (outcome.kind === 'ok' || statusOf(outcome) === 404) {
+      setStatus({ text: `The session on ${describeUserAgent(item.user_agent)} has ended.`, error: false });
+    } else setStatus({ text: problemText(outcome), error: true });
+    // Its button is gone: focus goes to the list's heading, not to the top of the page.
+    listHeading.current?.focus();
+    await load();
+  }
+
+  async function endAll() {
+    if (busy !== null) return;
+    setBusy('all');
+    setStatus(null);
+    const outcome = await api.logoutEverywhere(session.token);
+    setBusy(null);
+    if (outcome.kind === 'ok') return onSignedOut('everywhere');
+    if (statusOf(outcome) === 401) return onSessionEnded();
+    setStatus({ text: problemText(outcome), error: true });
+  }
+
+  return (
+    <>
+      <StatusRegion>
+        {!online && (
+          <Notice tone="warning">You are offline. Your devices will load when the connection returns.</Notice>
+        )}
+        {online && state.kind === 'loading' && (
+          <p class="loading">
+            <span class="spinner" aria-hidden="true" />
+            Loading your devices…
+          </p>
+        )}
+        {status !== null && <Notice tone={status.error ? 'error' : 'info'}>{status.text}</Notice>}
+      </StatusRegion>
+      <section class="card" aria-labelledby="devices-heading" aria-busy={state.kind === 'loading'}>
+        <h2 id="devices-heading" ref={listHeading} tabIndex={-1} class="focus-target">
+          Where you are logged in
+        </h2>
+        {state.kind === 'failed' && (
+          <div role="alert" class="failure">
+            <Notice tone="error">
+              {state.reason === 'unreachable'
+                ? 'Gatehouse could not be reached.'
+                : 'An error occurred while loading your devices.'}
+            </Notice>
+            <button type="button" class="button secondary" onClick={() => void load()}>
+              Try Again
+            </button>
+          </div>
+        )}
+        {state.kind === 'ready' && state.sessions.length === 0 && <p>No device is logged in.</p>}
+        {state.kind === 'ready' && state.sessions.length > 0 && (
+          <ul class="devices">
+            {state.sessions.map((item) => (
+              <li key={item.id} class="device">
+                <h3 id={`device-${item.id}`}>
+                  {describeUserAgent(item.user_agent)}
+                  {item.current && <span class="badge">This device</span>}
+                </h3>
+                <dl>
+                  <div>
+                    <dt>Last used</dt>
+                    <dd>
+                      <When seconds={item.last_used_at ?? item.created_at} relative />
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>Logged in</dt>
+                    <dd>
+                      <When seconds={item.created_at} />
+                    </dd>
+                  </div>
+                </dl>
+                {!item.current && (
+                  <button
+                    type="button"
+                    class="button secondary"
+                    aria-describedby={`device-${item.id}`}
+                    aria-disabled={busy !== null}
+                    onClick={() => void end(item)}
+                  >
+                    End session
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section class="card" aria-labelledby="everywhere-heading">
+        <h2 id="everywhere-heading">Log out everywhere</h2>
+        <p>Ends every session on every device, this one included. Each device must log in again.</p>
+        <div class="actions">
+          <button
+            type="button"
+            class="button secondary"
+            aria-disabled={busy !== null}
+            onClick={() => void endAll()}
+          >
+            Log out everywhere
+          </button>
+        </div>
+      </section>
+    </>
+  );
+}
