@@ -137,6 +137,8 @@ export async function openBrowser(options = {}) {
     viewport: options.viewport ?? { width: 375, height: 812 },
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
+    // A device of another kind, as the sessions page names it (e.g. "Firefox on Windows").
+    ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
   });
   const problems = [];
   await context.addInitScript(() => {
@@ -186,6 +188,26 @@ export async function createAccount(base, username, password) {
     body: JSON.stringify({ username, password }),
   });
   if (response.status !== 201) throw new Error(`sign-up failed: ${response.status} ${await response.text()}`);
+}
+
+/** Logs in through the API (as the given User-Agent) and returns the token response. */
+export async function logInThroughApi(base, username, password, userAgent) {
+  const response = await fetch(`${base}/login`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      Accept: 'application/json',
+      ...(userAgent === undefined ? {} : { 'User-Agent': userAgent }),
+    },
+    body: JSON.stringify({ username, password }),
+  });
+  if (response.status !== 200) throw new Error(`log-in failed: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** The payload of a JWT, decoded (no checks). */
+export function payloadOf(token) {
+  return JSON.parse(Buffer.from(String(token).split('.')[1], 'base64url').toString());
 }
 
 /** Polls `check` until it returns true (or throws after `timeout` ms). */
