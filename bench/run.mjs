@@ -19,13 +19,13 @@ import { createRequire } from 'node:module';
 import { availableParallelism, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build as esbuild, transform } from 'esbuild';
+import { build as esbuild } from 'esbuild';
 import { expectStatus, form, load, request } from './lib/http.mjs';
 import { cpuTimeMs, stopAllChildren } from './lib/proc.mjs';
 import { pwaFirstLoadInBrowser } from './lib/pwa.mjs';
 import { formatReport, TARGETS } from './lib/report.mjs';
 import { startNode, startWorkerd, startWranglerDev } from './lib/runtimes.mjs';
-import { gzipBytes, pwaFirstLoad, workerBundleSize } from './lib/sizes.mjs';
+import { pwaFirstLoad, workerBundleSize } from './lib/sizes.mjs';
 import { median, summarize } from './lib/stats.mjs';
 
 const argv = process.argv.slice(2);
@@ -140,9 +140,6 @@ async function buildAll() {
   });
 
   const bundle = workerBundleSize(gatehouseDir);
-  // What the same bundle would weigh minified (wrangler.toml `minify = true`): evidence, not the figure.
-  const source = readFileSync(join(gatehouseDir, 'index.js'), 'utf8');
-  const minified = await transform(source, { minify: true, format: 'esm', target: 'es2022', loader: 'js' });
   return {
     gatehouseDir,
     honoDir,
@@ -153,7 +150,6 @@ async function buildAll() {
       workerGzipBytes: bundle.gzipBytes,
       workerFiles: bundle.files,
       workerGzipKiBReportedByWrangler: reported === undefined ? null : Number(reported),
-      workerMinifiedGzipBytes: gzipBytes(Buffer.from(minified.code)),
       honoBaselineGzipBytes: workerBundleSize(honoDir).gzipBytes,
     },
   };
@@ -377,29 +373,48 @@ async function measureStages(gatehouse, probe) {
  * so every series sees the same moments of a busy machine.
  */
 async function measureLogins(runtimes) {
-  const series = new Map(runtimes.map((runtime) => [runtime, []]));
+  const series = new Map(runtimes.map((runtime) => [runtime, { ms: [], cpuMs: 0 }]));
   const probes = new Map();
-  for (const { probeUrl } of runtimes) probes.set(probeUrl, { pbkdf2: [], empty: [] });
+  for (const { probe } of runtimes) probes.set(probe, { pbkdf2: [], empty: [], cpuMs: 0 });
+  // CPU time of the server process around each request (the runtime's own threads; for workerd that
+  // includes the local D1 and rate limiter, which Miniflare runs in the same process).
+  const timed = async (cpuPid, url, init, status, what) => {
+    const before = cpuTimeMs(cpuPid);
+    const res = await request(url, init);
+    if (res.status !== status) throw new Error(`${what}: ${res.status} ${res.body.slice(0, 200)}`);
+    return { ms: res.ms, cpuMs: cpuTimeMs(cpuPid) - before };
+  };
   for (let i = 0; i < PLAN.logins; i++) {
     for (const runtime of i % 2 === 0 ? runtimes : [...runtimes].reverse()) {
-      const res = await request(new URL('/login', runtime.url), form(runtime.user));
-      if (res.status !== 200) {
-        throw new Error(`${runtime.label} /login: ${res.status} ${res.body.slice(0, 200)}`);
-      }
-      series.get(runtime).push(res.ms);
+      const login = series.get(runtime);
+      const res = await timed(
+        runtime.cpuPid,
+        new URL('/login', runtime.url),
+        form(runtime.user),
+        200,
+        `${runtime.label} /login`,
+      );
+      login.ms.push(res.ms);
+      login.cpuMs += res.cpuMs;
     }
-    for (const [probeUrl, probe] of probes) {
-      probe.pbkdf2.push((await expectStatus(new URL('/pbkdf2', probeUrl), {}, 200, 'PBKDF2 probe')).ms);
-      probe.empty.push((await expectStatus(new URL('/empty', probeUrl), {}, 200, 'empty probe')).ms);
+    for (const [probe, samples] of probes) {
+      const res = await timed(probe.cpuPid, new URL('/pbkdf2', probe.url), {}, 200, 'PBKDF2 probe');
+      samples.pbkdf2.push(res.ms);
+      samples.cpuMs += res.cpuMs;
+      samples.empty.push((await expectStatus(new URL('/empty', probe.url), {}, 200, 'empty probe')).ms);
     }
   }
   for (const [runtime, login] of series) {
-    const probe = probes.get(runtime.probeUrl);
+    const probe = probes.get(runtime.probe);
+    const cpuMs = login.cpuMs / PLAN.logins;
+    const pbkdf2CpuMs = probe.cpuMs / PLAN.logins;
     runtime.login = {
-      ...summarize(login),
-      pbkdf2: summarize(probe.pbkdf2),
+      ...summarize(login.ms),
+      cpuMs,
+      pbkdf2: { ...summarize(probe.pbkdf2), cpuMs: pbkdf2CpuMs },
       emptyRoundTrip: summarize(probe.empty),
-      ratioToPbkdf2: median(login) / median(probe.pbkdf2),
+      ratioToPbkdf2: median(login.ms) / median(probe.pbkdf2),
+      cpuRatioToPbkdf2: cpuMs / pbkdf2CpuMs,
     };
   }
 }
@@ -635,7 +650,7 @@ async function main() {
   try {
     await measureData(runtimes);
     if (PLAN.stageSeconds > 0) stages = await measureStages(gatehouse, workerdProbe);
-    for (const runtime of runtimes) runtime.probeUrl = runtime === express ? nodeProbe.url : workerdProbe.url;
+    for (const runtime of runtimes) runtime.probe = runtime === express ? nodeProbe : workerdProbe;
     progress(`/login: ${PLAN.logins} log-ins per runtime, with raw PBKDF2 in between`);
     await measureLogins(runtimes);
     progress(`failed log-ins: ${PLAN.timingPairs} unknown-user and wrong-password pairs per runtime`);
@@ -707,6 +722,8 @@ function compact(results) {
       p99Ms: login.p99,
       pbkdf2P50Ms: login.pbkdf2.p50,
       ratioToPbkdf2: login.ratioToPbkdf2,
+      cpuMs: login.cpuMs,
+      pbkdf2CpuMs: login.pbkdf2.cpuMs,
     },
     timing: timing && { unknownP50Ms: timing.unknown.p50, wrongP50Ms: timing.wrong.p50, ratio: timing.ratio },
     coldStartP50Ms: coldStart?.p50,

@@ -17,8 +17,24 @@ function statFields(pid) {
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
-/** User + system CPU time of a process in milliseconds, or NaN when it cannot be read. */
+/**
+ * CPU time of a process in milliseconds, all its threads together: from the scheduler's nanosecond
+ * counters when the kernel has them, else from the 10 ms ticks of /proc/<pid>/stat. NaN when unreadable.
+ */
 export function cpuTimeMs(pid) {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended while we looked.
+      }
+    }
+    if (ns > 0) return ns / 1e6;
+  } catch {
+    // No schedstat: fall back to clock ticks.
+  }
   try {
     const fields = statFields(pid);
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
