@@ -34,6 +34,11 @@ if (args.has('--help')) {
   console.log('usage: npm run bench -- [--quick] [--no-dev] [--candidate <dry-run outdir>]');
   process.exit(0);
 }
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(`npm run bench needs Node 22.12 or later (wrangler 4, node:sqlite); this is ${process.version}.`);
+  process.exit(1);
+}
 const QUICK = args.has('--quick');
 const WITH_DEV = !args.has('--no-dev');
 /** A second production bundle (e.g. a proposed change, built with --dry-run --outdir) measured alongside. */
