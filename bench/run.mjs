@@ -36,7 +36,9 @@ if (args.has('--help')) {
 }
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`npm run bench needs Node 22.12 or later (wrangler 4, node:sqlite); this is ${process.version}.`);
+  console.error(
+    `npm run bench needs Node 22.12 or later (wrangler 4, node:sqlite); this is ${process.version}.`,
+  );
   process.exit(1);
 }
 const QUICK = args.has('--quick');
@@ -144,12 +146,28 @@ async function buildAll() {
     logLevel: 'error',
   });
 
+  // Gatehouse with its storage answered in memory, for its own CPU time per request.
+  const stubbedDir = join(tmp, 'stubbed-worker');
+  await esbuild({
+    entryPoints: [join(benchDir, 'probes/stubbed-worker.ts')],
+    outfile: join(stubbedDir, 'index.js'),
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    minify: true,
+    logLevel: 'error',
+  });
+
   const bundle = workerBundleSize(gatehouseDir);
   return {
     gatehouseDir,
     honoDir,
     jwtModule,
     jwtWorkerDir,
+    stubbedDir,
     sizes: {
       workerRawBytes: bundle.rawBytes,
       workerGzipBytes: bundle.gzipBytes,
@@ -370,6 +388,93 @@ async function measureStages(gatehouse, probe) {
     });
   }
   return results;
+}
+
+/**
+ * The CPU time Gatehouse's Worker itself spends per request, with D1 and the rate limiter answered
+ * from memory inside the isolate (bench/probes/stubbed-worker.ts): what a Workers CPU limit counts,
+ * free of Miniflare's local simulation of the storage. One request at a time, the PBKDF2 and empty
+ * probes taking turns with it.
+ */
+async function measureOwnCpu(stubbedDir, workerBase, probe) {
+  const password = `${randomBytes(12).toString('base64url')}-Pw`;
+  const worker = await startWorkerd({
+    ...workerBase,
+    name: 'stubbed',
+    scriptPath: join(stubbedDir, 'index.js'),
+    bindings: { JWT_SECRET: secret(), BENCH_PASSWORD: password },
+    persistDir: join(tmp, 'stubbed-state'),
+  });
+  try {
+    const login = form({ username: 'benchuser', password });
+    const unknown = () => form({ username: `nobody-${randomBytes(4).toString('hex')}`, password });
+    const token = (await expectStatus(new URL('/login', worker.url), login, 200, 'stubbed log-in')).body;
+    const cases = [
+      {
+        id: 'data',
+        label: 'GET /data, valid token',
+        pid: worker.cpuPid,
+        url: '/data',
+        init: () => ({ headers: { Authorization: token } }),
+        status: 200,
+        base: worker,
+      },
+      {
+        id: 'login',
+        label: 'POST /login, right password',
+        pid: worker.cpuPid,
+        url: '/login',
+        init: () => login,
+        status: 200,
+        base: worker,
+      },
+      {
+        id: 'unknown',
+        label: 'POST /login, unknown name',
+        pid: worker.cpuPid,
+        url: '/login',
+        init: unknown,
+        status: 401,
+        base: worker,
+      },
+      {
+        id: 'pbkdf2',
+        label: 'raw PBKDF2-SHA256 × 100,000 (probe)',
+        pid: probe.cpuPid,
+        url: '/pbkdf2',
+        init: () => ({}),
+        status: 200,
+        base: probe,
+      },
+      {
+        id: 'empty',
+        label: 'empty response (probe)',
+        pid: probe.cpuPid,
+        url: '/empty',
+        init: () => ({}),
+        status: 200,
+        base: probe,
+      },
+    ];
+    const samples = Object.fromEntries(cases.map(({ id }) => [id, { cpu: [], ms: [] }]));
+    for (let i = 0; i < PLAN.logins + 2; i++) {
+      for (const c of cases) {
+        const before = cpuTimeMs(c.pid);
+        const res = await expectStatus(new URL(c.url, c.base.url), c.init(), c.status, `stubbed ${c.label}`);
+        if (i < 2) continue; // warm-up
+        samples[c.id].cpu.push(cpuTimeMs(c.pid) - before);
+        samples[c.id].ms.push(res.ms);
+      }
+    }
+    return cases.map(({ id, label }) => ({
+      id,
+      label,
+      cpuMs: median(samples[id].cpu),
+      wallMs: median(samples[id].ms),
+    }));
+  } finally {
+    await worker.stop();
+  }
 }
 
 /**
@@ -652,6 +757,7 @@ async function main() {
   const nodeProbe = await startNode(join(benchDir, 'probes/node-probe.mjs'));
 
   let stages = null;
+  let ownCpu = null;
   try {
     await measureData(runtimes);
     if (PLAN.stageSeconds > 0) stages = await measureStages(gatehouse, workerdProbe);
@@ -660,6 +766,12 @@ async function main() {
     await measureLogins(runtimes);
     progress(`failed log-ins: ${PLAN.timingPairs} unknown-user and wrong-password pairs per runtime`);
     await measureTiming(runtimes);
+    progress("Gatehouse's own CPU per request, storage answered in memory");
+    try {
+      ownCpu = await measureOwnCpu(build.stubbedDir, workerBase, workerdProbe);
+    } catch (error) {
+      notes.push(`own CPU not measured: ${error.message.split('\n')[0]}`);
+    }
   } finally {
     await Promise.all([...runtimes, workerdProbe, nodeProbe].map((runtime) => runtime.stop()));
   }
@@ -691,6 +803,7 @@ async function main() {
     },
     wranglerDev: dev,
     stages,
+    ownCpu,
     jwt,
     jwtWorkerd,
     sizes: { ...build.sizes, pwa },
@@ -758,6 +871,7 @@ function compact(results) {
       ]),
     ),
     stages: results.stages?.map(({ id, rps, cpuUsPerRequest }) => ({ id, rps, cpuUsPerRequest })) ?? null,
+    ownCpu: results.ownCpu?.map(({ id, cpuMs, wallMs }) => ({ id, cpuMs, wallMs })) ?? null,
     sizes: {
       workerGzipBytes: results.sizes.workerGzipBytes,
       pwaJsGzipBytes: results.sizes.pwa?.jsGzipBytes ?? null,
