@@ -48,6 +48,16 @@ export const TARGETS = [
     met: (v) => v <= 1.15,
   },
   {
+    id: 'login_vs_pbkdf2_cpu',
+    label: '/login CPU ÷ PBKDF2 CPU, storage in memory (information)',
+    goal: '≤ 1.15',
+    value: (r) => {
+      const own = Object.fromEntries(r.ownCpu.map((row) => [row.id, row.cpuMs]));
+      return own.login / own.pbkdf2;
+    },
+    met: (v) => v <= 1.15,
+  },
+  {
     id: 'unknown_vs_wrong',
     label: 'failed log-in p50, unknown user ÷ wrong password',
     goal: '0.95–1.05',
