@@ -1,13 +1,11 @@
 // POST /signup and POST /login: the tutorial's contract (SPEC §2), plain text or JSON by Accept.
 
-import type { Context } from 'hono';
 import { Hono } from 'hono';
-import { type AccessClaims, issueAccessToken, randomId } from '../auth/access-token';
+import { randomId } from '../auth/access-token';
 import { newPasswordRefusal } from '../auth/new-password';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
-import type { Settings } from '../config';
 import { database } from '../db/client';
 import {
   clearLoginFailures,
@@ -18,36 +16,16 @@ import {
   startSession,
 } from '../db/queries';
 import { readStringFields } from '../http/body';
-import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
+import { type AppEnv, nowSeconds } from '../http/context';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';
 import { ProblemError, problem } from '../http/problem';
+import { tokenResponse } from '../http/token-response';
 
 function validUsername(input: string) {
   const name = parseUsername(input);
   if (!name.ok) throw new ProblemError('invalid-request', name.reason);
   return name;
-}
-
-/** The token response of /login and /refresh: the bare token, or an OAuth 2 token response (RFC 6749 §5.1). */
-export async function tokenResponse(
-  c: Context<AppEnv>,
-  settings: Settings,
-  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username'>,
-  sessionExpiresAt: number,
-  now: number,
-): Promise<Response> {
-  const expiresAt = Math.min(now + settings.tokenTtlSeconds, sessionExpiresAt);
-  const token = await issueAccessToken(settings, subject, now, expiresAt);
-  if (wantsJson(c)) {
-    return c.json(
-      { access_token: token, token_type: 'Bearer', expires_in: expiresAt - now, username: subject.username },
-      200,
-      NO_STORE,
-    );
-  }
-  // The tutorial's client stores the whole body as the token: nothing but the token, no newline.
-  return c.text(token, 200, NO_STORE);
 }
 
 export const authRoutes = new Hono<AppEnv>()

@@ -5,7 +5,7 @@ import { listActiveSessions, revokeAllSessions, revokeSession } from '../db/quer
 import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
 import { problem } from '../http/problem';
 import { requireSession } from '../http/require-session';
-import { tokenResponse } from './auth';
+import { tokenResponse } from '../http/token-response';
 
 /** Session ids are 22 base64url characters; anything else cannot name one. */
 const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
