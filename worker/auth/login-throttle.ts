@@ -14,5 +14,6 @@ export const HARD_STOP_SECONDS = 24 * 3600;
 export function backoffSeconds(failures: number): number {
   if (failures >= HARD_STOP_FAILURES) return HARD_STOP_SECONDS;
   if (failures <= FREE_FAILURES) return 0;
-  return Math.min(MAX_BACKOFF_SECONDS, 2 ** (failures - FREE_FAILURES - 1));
+  // Starts at 2 s: a block must outlast the second in which it was set.
+  return Math.min(MAX_BACKOFF_SECONDS, 2 ** (failures - FREE_FAILURES));
 }

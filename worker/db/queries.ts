@@ -167,7 +167,7 @@ export async function recordLoginFailure(db: Database, canonical: string, now: n
         blockedUntil: sql`CASE
           WHEN ${failures} >= ${HARD_STOP_FAILURES} THEN ${now + HARD_STOP_SECONDS}
           WHEN ${failures} <= ${FREE_FAILURES} THEN 0
-          ELSE ${now} + min(${MAX_BACKOFF_SECONDS}, 1 << min(30, ${failures} - ${FREE_FAILURES} - 1))
+          ELSE ${now} + min(${MAX_BACKOFF_SECONDS}, 1 << min(30, ${failures} - ${FREE_FAILURES}))
         END`,
       },
     });
