@@ -51,11 +51,15 @@ const failuresOf = async (name: string) =>
 afterEach(() => vi.restoreAllMocks());
 
 describe('per-IP throttle (Rate Limiting binding)', () => {
+  // The binding counts in fixed 60 s windows; a test may straddle a window's end, so it looks for the
+  // first refusal rather than expecting it at an exact request.
+  const LIMIT = 30;
+
   it('answers 429 with Retry-After past the limit, keyed on CF-Connecting-IP only', async () => {
     const ip = '203.0.113.7';
-    const statuses: number[] = [];
-    for (let i = 0; i < 32; i++) {
-      // A client-chosen X-Forwarded-For must not give it a fresh budget.
+    let firstRefused = -1;
+    for (let i = 0; i < 2 * LIMIT + 2 && firstRefused === -1; i++) {
+      // A client-chosen X-Forwarded-For or X-Real-IP must not give it a fresh budget.
       const response = await post(
         '/login',
         { username: uniqueName('ghost'), password: 'whatever pass' },
@@ -65,14 +69,15 @@ describe('per-IP throttle (Rate Limiting binding)', () => {
           'X-Real-IP': `10.0.1.${i}`,
         },
       );
-      statuses.push(response.status);
       if (response.status === 429) {
+        firstRefused = i;
         expect(response.headers.get('Retry-After')).toBe('60');
         expect(((await response.json()) as { type: string }).type).toBe('/problems/too-many-requests');
+      } else {
+        expect(response.status).toBe(401);
       }
     }
-    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(30)).toEqual([429, 429]);
+    expect(firstRefused).toBeGreaterThanOrEqual(LIMIT);
     // Another address is not affected.
     expect((await post('/login', { username: uniqueName('ghost'), password: 'whatever pass' })).status).toBe(
       401,
@@ -81,16 +86,31 @@ describe('per-IP throttle (Rate Limiting binding)', () => {
 
   it('refuses before any password hashing', async () => {
     const ip = '203.0.113.8';
-    for (let i = 0; i < 30; i++)
-      await post('/signup', { username: uniqueName(), password: 'x' }, { 'CF-Connecting-IP': ip });
+    const exhaust = async () => {
+      for (let i = 0; i <= 2 * LIMIT + 1; i++) {
+        const response = await post(
+          '/signup',
+          { username: uniqueName(), password: 'x' },
+          { 'CF-Connecting-IP': ip },
+        );
+        if (response.status === 429) return;
+      }
+      throw new Error('never throttled');
+    };
     const derive = vi.spyOn(crypto.subtle, 'deriveBits');
-    const response = await post(
-      '/login',
-      { username: uniqueName(), password: PASSWORD },
-      { 'CF-Connecting-IP': ip },
-    );
-    expect(response.status).toBe(429);
-    expect(derive).not.toHaveBeenCalled();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await exhaust();
+      derive.mockClear();
+      const response = await post(
+        '/login',
+        { username: uniqueName(), password: PASSWORD },
+        { 'CF-Connecting-IP': ip },
+      );
+      if (response.status !== 429) continue; // a new window began in between: try again
+      expect(derive).not.toHaveBeenCalled();
+      return;
+    }
+    throw new Error('the log-in was never throttled');
   });
 });
 

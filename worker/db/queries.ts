@@ -25,10 +25,6 @@ export async function insertUser(db: Database, user: NewUser): Promise<boolean> 
   return inserted.length === 1;
 }
 
-export function findUserByCanonicalName(db: Database, canonical: string): Promise<User | undefined> {
-  return db.select().from(users).where(eq(users.usernameCanonical, canonical)).get();
-}
-
 export function findUserById(db: Database, id: string): Promise<User | undefined> {
   return db.select().from(users).where(eq(users.id, id)).get();
 }
@@ -84,8 +80,7 @@ export async function startSession(db: Database, session: NewSession, upgradedHa
 
 export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'>;
 
-/** The one indexed read on every authenticated request: the session by primary key. */
-export function findSession(db: Database, id: string): Promise<SessionState | undefined> {
+function prepareFindSession(db: Database) {
   return db
     .select({
       userId: sessions.userId,
@@ -94,8 +89,23 @@ export function findSession(db: Database, id: string): Promise<SessionState | un
       lastUsedAt: sessions.lastUsedAt,
     })
     .from(sessions)
-    .where(eq(sessions.id, id))
-    .get();
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare();
+}
+
+const findSessionStatements = new WeakMap<Database, ReturnType<typeof prepareFindSession>>();
+
+/**
+ * The one indexed read on every authenticated request: the session by primary key. Its SQL is built
+ * once per client and reused, instead of by the query builder on every request.
+ */
+export function findSession(db: Database, id: string): Promise<SessionState | undefined> {
+  let statement = findSessionStatements.get(db);
+  if (statement === undefined) {
+    statement = prepareFindSession(db);
+    findSessionStatements.set(db, statement);
+  }
+  return statement.get({ id });
 }
 
 export async function touchSession(db: Database, id: string, now: number): Promise<void> {
@@ -141,13 +151,21 @@ export async function revokeAllSessions(db: Database, userId: string, now: numbe
 
 // ---- failed log-ins ----
 
-/** The name's failure count and the Unix second until which its log-in is refused, if it has failed. */
-export function findLoginFailures(db: Database, canonical: string) {
-  return db
-    .select({ failures: loginFailures.failures, blockedUntil: loginFailures.blockedUntil })
-    .from(loginFailures)
-    .where(eq(loginFailures.usernameCanonical, canonical))
-    .get();
+/**
+ * What a log-in needs to know about a name, in one round trip: its failure count (when throttling)
+ * and its user. Either may be missing.
+ */
+export async function findLoginState(db: Database, canonical: string, throttling: boolean) {
+  const user = db.select().from(users).where(eq(users.usernameCanonical, canonical));
+  if (!throttling) return { failures: undefined, user: (await user.get()) as User | undefined };
+  const [failures, found] = await db.batch([
+    db
+      .select({ failures: loginFailures.failures, blockedUntil: loginFailures.blockedUntil })
+      .from(loginFailures)
+      .where(eq(loginFailures.usernameCanonical, canonical)),
+    user,
+  ]);
+  return { failures: failures[0], user: found[0] as User | undefined };
 }
 
 /**

@@ -1,5 +1,6 @@
 // Per-client-IP throttle on the routes that do password hashing, through the Workers Rate Limiting
 // binding, so the count holds across isolates (in-memory counters do not at the edge).
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from './context';
 import { problem } from './problem';
@@ -7,16 +8,28 @@ import { problem } from './problem';
 /** The binding's period (wrangler.toml): how long a throttled client should wait at most. */
 const PERIOD_SECONDS = 60;
 
-export const ipRateLimit = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get('settings').throttling) return next();
+/**
+ * Asks the limiter about the client's IP: the 429 to send, or null to go on. Started early, it can run
+ * while the caller does other I/O; the caller must await it before any password hashing.
+ */
+export function ipThrottle(c: Context<AppEnv>): Promise<Response | null> {
+  if (!c.get('settings').throttling) return Promise.resolve(null);
   // Set by Cloudflare's edge and not forgeable by the client, unlike X-Forwarded-For or X-Real-IP.
   const ip = c.req.header('CF-Connecting-IP') ?? 'unknown';
-  const { success } = await c.env.AUTH_RATE_LIMITER.limit({ key: `ip:${ip}` });
-  if (!success) {
+  const answer = c.env.AUTH_RATE_LIMITER.limit({ key: `ip:${ip}` }).then(({ success }) => {
+    if (success) return null;
     c.set('throttled', 'ip');
     return problem('too-many-requests', 'Too many attempts from this network. Try again in a minute.', {
       'Retry-After': String(PERIOD_SECONDS),
     });
-  }
+  });
+  // A request refused for its body never awaits the answer; its failure must not go unhandled.
+  answer.catch(() => undefined);
+  return answer;
+}
+
+export const ipRateLimit = createMiddleware<AppEnv>(async (c, next) => {
+  const refusal = await ipThrottle(c);
+  if (refusal !== null) return refusal;
   await next();
 });

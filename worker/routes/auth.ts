@@ -9,15 +9,14 @@ import { parseUsername } from '../auth/username';
 import { database } from '../db/client';
 import {
   clearLoginFailures,
-  findLoginFailures,
-  findUserByCanonicalName,
+  findLoginState,
   insertUser,
   recordLoginFailure,
   startSession,
 } from '../db/queries';
 import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
-import { ipRateLimit } from '../http/ip-rate-limit';
+import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';
 import { ProblemError, problem } from '../http/problem';
 import { tokenResponse } from '../http/token-response';
@@ -49,8 +48,11 @@ export const authRoutes = new Hono<AppEnv>()
     if (wantsJson(c)) return c.json({ username: name.display, created_at: createdAt }, 201);
     return c.text('Created', 201);
   })
-  .post('/login', ipRateLimit, async (c) => {
+  .post('/login', async (c) => {
     const settings = c.get('settings');
+    // The per-IP answer travels while the body is read and the name looked up; nothing is hashed
+    // before it has said yes.
+    const ipRefusal = ipThrottle(c);
     const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
     const name = validUsername(username);
     const inputProblem = passwordInputProblem(password);
@@ -58,8 +60,12 @@ export const authRoutes = new Hono<AppEnv>()
 
     const db = database(c.env.DB);
     const now = nowSeconds();
+    const [refusal, { failures, user }] = await Promise.all([
+      ipRefusal,
+      findLoginState(db, name.canonical, settings.throttling),
+    ]);
+    if (refusal !== null) return refusal;
     // Refused before any hashing, and the same for names that do not exist.
-    const failures = settings.throttling ? await findLoginFailures(db, name.canonical) : undefined;
     if (failures !== undefined && failures.blockedUntil > now) {
       c.set('throttled', 'account');
       return problem('too-many-requests', 'Too many failed log-ins for this name. Try again later.', {
@@ -67,7 +73,6 @@ export const authRoutes = new Hono<AppEnv>()
       });
     }
 
-    const user = await findUserByCanonicalName(db, name.canonical);
     const normalized = normalizePassword(password);
     // An unknown name is checked against a dummy hash: same work, same answer as a wrong password.
     const check = await verifyPassword(
