@@ -36,7 +36,7 @@ export function createApp(): Hono<AppEnv> {
   );
   app.use(async (c, next) => {
     await next();
-    if (new URL(c.req.url).protocol === 'https:') c.res.headers.set('Strict-Transport-Security', HSTS);
+    if (c.req.url.startsWith('https:')) c.res.headers.set('Strict-Transport-Security', HSTS);
   });
   app.use(async (c, next) => {
     const result = await loadSettings(c.env);
