@@ -112,6 +112,25 @@ describe('per-IP throttle (Rate Limiting binding)', () => {
     }
     throw new Error('the log-in was never throttled');
   });
+  it('lets log-ins through on the per-name throttle alone when the limiter fails', async () => {
+    const username = await signUp();
+    const broken = {
+      ...throttled,
+      AUTH_RATE_LIMITER: { limit: () => Promise.reject(new Error('limiter down')) },
+    };
+    const ctx = createExecutionContext();
+    const response = await app.fetch(
+      new Request('https://gatehouse.test/login', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': uniqueIp() },
+        body: new URLSearchParams({ username, password: PASSWORD }).toString(),
+      }),
+      broken as Bindings,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+  });
 });
 
 describe('per-name backoff after failed log-ins (D1)', () => {

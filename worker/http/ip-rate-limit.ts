@@ -16,16 +16,22 @@ export function ipThrottle(c: Context<AppEnv>): Promise<Response | null> {
   if (!c.get('settings').throttling) return Promise.resolve(null);
   // Set by Cloudflare's edge and not forgeable by the client, unlike X-Forwarded-For or X-Real-IP.
   const ip = c.req.header('CF-Connecting-IP') ?? 'unknown';
-  const answer = c.env.AUTH_RATE_LIMITER.limit({ key: `ip:${ip}` }).then(({ success }) => {
-    if (success) return null;
-    c.set('throttled', 'ip');
-    return problem('too-many-requests', 'Too many attempts from this network. Try again in a minute.', {
-      'Retry-After': String(PERIOD_SECONDS),
-    });
-  });
-  // A request refused for its body never awaits the answer; its failure must not go unhandled.
-  answer.catch(() => undefined);
-  return answer;
+  return c.env.AUTH_RATE_LIMITER.limit({ key: `ip:${ip}` }).then(
+    ({ success }) => {
+      if (success) return null;
+      c.set('throttled', 'ip');
+      return problem('too-many-requests', 'Too many attempts from this network. Try again in a minute.', {
+        'Retry-After': String(PERIOD_SECONDS),
+      });
+    },
+    // An unavailable limiter must not take log-in down with it; the per-name throttle still holds.
+    (error: unknown) => {
+      console.error(
+        JSON.stringify({ level: 'error', event: 'rate_limiter_failed', message: (error as Error)?.message }),
+      );
+      return null;
+    },
+  );
 }
 
 export const ipRateLimit = createMiddleware<AppEnv>(async (c, next) => {
