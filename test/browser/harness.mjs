@@ -1,12 +1,14 @@
 // What the browser tests stand on: the built PWA served with the real Worker by `wrangler dev` (its
 // own port, its own temporary D1, its own secret) and Debian's Chromium driven by playwright-core,
 // each browser with a fresh profile. Nothing here is mocked.
+import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
@@ -126,6 +128,27 @@ export async function startServer() {
 }
 
 /**
+ * Builds the PWA and starts a server before the file's tests, and stops it after them. The server's
+ * address is the returned object's `base`, set once it is up: read it inside tests and helpers.
+ */
+export function useServer() {
+  const server = { base: undefined };
+  let running;
+  before(
+    async () => {
+      buildPwa();
+      running = await startServer();
+      server.base = running.base;
+    },
+    { timeout: 180_000 },
+  );
+  after(async () => {
+    await running?.stop();
+  });
+  return server;
+}
+
+/**
  * A fresh Chromium with its own profile. Records uncaught page errors and Content-Security-Policy
  * violations (through the `securitypolicyviolation` event, which fires for every blocked load).
  */
@@ -166,6 +189,36 @@ export async function openBrowser(options = {}) {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens browsers, runs `body` with them, checks that none had a page error or CSP violation, closes them. */
+export async function withBrowsers(optionsList, body) {
+  const browsers = [];
+  try {
+    for (const options of optionsList) browsers.push(await openBrowser(options));
+    await body(...browsers);
+    for (const browser of browsers)
+      assert.deepEqual(browser.problems, [], 'no page errors and no CSP violations');
+  } finally {
+    for (const browser of browsers) await browser.close();
+  }
+}
+
+/**
+ * Takes the page's screenshots at 375 and 1280 px wide (focus removed, so no ring shows) and checks
+ * that it fits 320 px in between. The files are `<name>-375-<colorScheme>` and `<name>-1280-<colorScheme>`.
+ */
+export async function checkLayouts(page, name, colorScheme = 'light') {
+  await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
+  await page.screenshot({ path: screenshotPath(`${name}-375-${colorScheme}`), fullPage: true });
+  await page.setViewportSize({ width: 320, height: 640 });
+  assert.equal(
+    await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
+    true,
+    'fits 320 px',
+  );
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.screenshot({ path: screenshotPath(`${name}-1280-${colorScheme}`), fullPage: true });
 }
 
 let counter = 0;

@@ -3,52 +3,26 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import {
   axe,
-  buildPwa,
   createAccount,
   fakeToken,
-  openBrowser,
   ROOT,
   screenshotPath,
-  startServer,
   storedToken,
   storeToken,
   strongPassword,
   uniqueName,
   until,
+  useServer,
+  withBrowsers,
 } from './harness.mjs';
 
 const JS_BUDGET_BYTES = 15_000;
 
-let server;
-let base;
-
-before(
-  async () => {
-    buildPwa();
-    server = await startServer();
-    base = server.base;
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await server?.stop();
-});
-
-/** Opens a browser, runs `body`, checks that no page error or CSP violation happened, closes it. */
-async function withBrowser(options, body) {
-  const browser = await openBrowser(options);
-  try {
-    await body(browser);
-    assert.deepEqual(browser.problems, [], 'no page errors and no CSP violations');
-  } finally {
-    await browser.close();
-  }
-}
+const server = useServer();
 
 const username = (page) => page.getByLabel('Username', { exact: true });
 const password = (page) => page.getByLabel('Password', { exact: true });
@@ -79,7 +53,7 @@ async function logInThroughForm(page, name, secret) {
 
 /** Loads the app, waits for its service worker, and reloads so the worker controls the page. */
 async function loadUnderServiceWorker(page) {
-  await page.goto(base);
+  await page.goto(server.base);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
   await page.reload();
   const controlled = await page.evaluate(() => navigator.serviceWorker.controller !== null);
@@ -88,7 +62,7 @@ async function loadUnderServiceWorker(page) {
 
 describe('log-in, sign-up and the secret data', () => {
   test('sign up → log in → greeting and data → reload stays home → log out → reload stays on log-in', async () => {
-    await withBrowser({}, async ({ page, context }) => {
+    await withBrowsers([{}], async ({ page, context }) => {
       const name = uniqueName();
       const secret = strongPassword();
       // Counts the app's requests for persistent storage, and passes them on.
@@ -100,7 +74,7 @@ describe('log-in, sign-up and the secret data', () => {
           return persist();
         };
       });
-      await page.goto(base);
+      await page.goto(server.base);
       await fillCredentials(page, name, secret);
       await signUpButton(page).click();
       assert.equal(await readDialog(page, 'Success'), 'The user was created. Log in now.');
@@ -132,7 +106,7 @@ describe('log-in, sign-up and the secret data', () => {
       assert.equal(await storedToken(page), undefined, 'log-out clears the token');
       // And the session is ended on the server (POST /logout): the old token no longer opens /data.
       const headers = { Authorization: `Bearer ${token}` };
-      await until(async () => (await fetch(`${base}/data`, { headers })).status === 401, {
+      await until(async () => (await fetch(`${server.base}/data`, { headers })).status === 401, {
         what: 'the old token to be refused',
       });
 
@@ -143,13 +117,13 @@ describe('log-in, sign-up and the secret data', () => {
   });
 
   test("the tutorial's checks and messages, and the API's own reasons", async () => {
-    await withBrowser({}, async ({ page }) => {
+    await withBrowsers([{}], async ({ page }) => {
       const requests = [];
       page.on('request', (request) => {
         const path = new URL(request.url()).pathname;
         if (path === '/signup' || path === '/login') requests.push(path);
       });
-      await page.goto(base);
+      await page.goto(server.base);
       const name = uniqueName();
       const secret = strongPassword();
 
@@ -198,8 +172,8 @@ describe('log-in, sign-up and the secret data', () => {
   });
 
   test('dialogs are modal, start on OK, close with Escape and give focus back', async () => {
-    await withBrowser({}, async ({ page }) => {
-      await page.goto(base);
+    await withBrowsers([{}], async ({ page }) => {
+      await page.goto(server.base);
       await fillCredentials(page, 'ab', 'abcdefgh');
       await signUpButton(page).focus();
       await page.keyboard.press('Enter');
@@ -231,9 +205,9 @@ describe('log-in, sign-up and the secret data', () => {
   test('keyboard only: tab order, visible focus, Enter logs in, log-out button', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
-    await withBrowser({}, async ({ page }) => {
-      await page.goto(base);
+    await createAccount(server.base, name, secret);
+    await withBrowsers([{}], async ({ page }) => {
+      await page.goto(server.base);
       await username(page).waitFor();
       const focused = () =>
         page.evaluate(() => {
@@ -270,8 +244,8 @@ describe('log-in, sign-up and the secret data', () => {
 
 describe('the token', () => {
   test('a stored expired token lands on log-in, with a message, and is cleared', async () => {
-    await withBrowser({}, async ({ page }) => {
-      await page.goto(base);
+    await withBrowsers([{}], async ({ page }) => {
+      await page.goto(server.base);
       await username(page).waitFor();
       const exp = Math.floor(Date.now() / 1000) - 60;
       await storeToken(page, fakeToken({ username: 'someone', exp }));
@@ -284,8 +258,8 @@ describe('the token', () => {
   });
 
   test('a token the API refuses (401) is cleared and the person is sent to log-in', async () => {
-    await withBrowser({}, async ({ page }) => {
-      await page.goto(base);
+    await withBrowsers([{}], async ({ page }) => {
+      await page.goto(server.base);
       await username(page).waitFor();
       // Unexpired, so the start-up check goes home; but not signed by this server.
       const exp = Math.floor(Date.now() / 1000) + 3600;
@@ -300,11 +274,11 @@ describe('the token', () => {
   test('a token that expires while the app is open returns the person to log-in with a message', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
-    await withBrowser({}, async ({ page }) => {
+    await createAccount(server.base, name, secret);
+    await withBrowsers([{}], async ({ page }) => {
       // The page's clock is under the test's control; the network and the server are real.
       await page.clock.install();
-      await page.goto(base);
+      await page.goto(server.base);
       await logInThroughForm(page, name, secret);
       await page.getByText('This is your secret data').waitFor();
       const token = await storedToken(page);
@@ -320,7 +294,7 @@ describe('the token', () => {
 
 describe('installable and offline', () => {
   test('the manifest is served and valid, with 192, 512 and maskable icons; Chromium finds it installable', async () => {
-    const response = await fetch(`${base}/manifest.webmanifest`);
+    const response = await fetch(`${server.base}/manifest.webmanifest`);
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/manifest\+json/);
     const manifest = await response.json();
@@ -340,17 +314,17 @@ describe('installable and offline', () => {
     for (const [sizes, purpose] of wanted) {
       const icon = manifest.icons.find((entry) => entry.sizes === sizes && entry.purpose === purpose);
       assert.ok(icon, `an icon ${sizes} ${purpose}`);
-      const image = Buffer.from(await (await fetch(new URL(icon.src, base))).arrayBuffer());
+      const image = Buffer.from(await (await fetch(new URL(icon.src, server.base))).arrayBuffer());
       // PNG signature, then the IHDR chunk's width and height.
       assert.equal(image.subarray(1, 4).toString(), 'PNG');
       assert.equal(`${image.readUInt32BE(16)}x${image.readUInt32BE(20)}`, sizes);
     }
 
-    await withBrowser({}, async ({ page, context }) => {
+    await withBrowsers([{}], async ({ page, context }) => {
       await loadUnderServiceWorker(page);
       const cdp = await context.newCDPSession(page);
       const { errors, url } = await cdp.send('Page.getAppManifest');
-      assert.equal(url, `${base}/manifest.webmanifest`);
+      assert.equal(url, `${server.base}/manifest.webmanifest`);
       assert.deepEqual(errors, []);
       const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
       assert.deepEqual(installabilityErrors, []);
@@ -360,8 +334,8 @@ describe('installable and offline', () => {
   test('offline: the shell starts and says so; a logged-in person sees their name; data loads when back', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
-    await withBrowser({}, async ({ page, context }) => {
+    await createAccount(server.base, name, secret);
+    await withBrowsers([{}], async ({ page, context }) => {
       await loadUnderServiceWorker(page);
 
       await context.setOffline(true);
@@ -390,7 +364,7 @@ describe('installable and offline', () => {
   });
 
   test('a new version waiting shows an update prompt, and Reload switches to it', async () => {
-    await withBrowser({}, async ({ page }) => {
+    await withBrowsers([{}], async ({ page }) => {
       await loadUnderServiceWorker(page);
       // Deploy "a new version": any byte change to sw.js makes the browser install it; it then waits,
       // because the old one controls the page.
@@ -398,7 +372,7 @@ describe('installable and offline', () => {
       const original = readFileSync(sw, 'utf8');
       try {
         writeFileSync(sw, `${original}\n// new version ${Date.now()}\n`);
-        await until(async () => (await (await fetch(`${base}/sw.js`)).text()) !== original, {
+        await until(async () => (await (await fetch(`${server.base}/sw.js`)).text()) !== original, {
           what: 'wrangler dev to serve the new sw.js',
         });
         await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
@@ -427,7 +401,7 @@ describe('installable and offline', () => {
   });
 
   test('under the service worker, API paths are answered by the Worker, never by the shell', async () => {
-    await withBrowser({}, async ({ page }) => {
+    await withBrowsers([{}], async ({ page }) => {
       await loadUnderServiceWorker(page);
 
       const fetched = await page.evaluate(async () => {
@@ -450,7 +424,7 @@ describe('installable and offline', () => {
       const paths = [...list.matchAll(/"([^"]+)"/g)].map((match) => match[1].replace('*', 'anything'));
       assert.ok(paths.includes('/data') && paths.includes('/signup') && paths.includes('/login'));
       for (const path of paths) {
-        const response = await page.goto(`${base}${path}`);
+        const response = await page.goto(`${server.base}${path}`);
         assert.equal(response?.fromServiceWorker(), false, `${path} not from the service worker`);
         assert.doesNotMatch(
           response?.headers()['content-type'] ?? '',
@@ -460,7 +434,7 @@ describe('installable and offline', () => {
       }
 
       // Any other page is the app.
-      const other = await page.goto(`${base}/some/page`);
+      const other = await page.goto(`${server.base}/some/page`);
       assert.equal(other?.fromServiceWorker(), true);
       await username(page).waitFor();
     });
@@ -468,7 +442,7 @@ describe('installable and offline', () => {
 
   test('the shell has a strict Content-Security-Policy and no inline script', async () => {
     for (const path of ['/', '/index.html', '/some/page', '/manifest.webmanifest', '/sw.js']) {
-      const response = await fetch(`${base}${path}`, { headers: { 'Sec-Fetch-Mode': 'navigate' } });
+      const response = await fetch(`${server.base}${path}`, { headers: { 'Sec-Fetch-Mode': 'navigate' } });
       assert.equal(response.status, 200, path);
       const csp = response.headers.get('content-security-policy') ?? '';
       assert.match(csp, /default-src 'self'/, path);
@@ -478,7 +452,7 @@ describe('installable and offline', () => {
       assert.equal(response.headers.get('x-content-type-options'), 'nosniff', path);
       assert.equal(response.headers.get('referrer-policy'), 'no-referrer', path);
     }
-    const html = await (await fetch(base)).text();
+    const html = await (await fetch(server.base)).text();
     for (const script of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) ?? []) {
       assert.match(script, /^<script\b[^>]*\bsrc=/, 'every script is a file');
       assert.match(script, />\s*<\/script>$/, 'no inline code');
@@ -491,10 +465,10 @@ describe('accessible and small', () => {
   test('axe-core finds no violations on either screen, in light and dark', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     for (const colorScheme of ['light', 'dark']) {
-      await withBrowser({ colorScheme }, async ({ page }) => {
-        await page.goto(base);
+      await withBrowsers([{ colorScheme }], async ({ page }) => {
+        await page.goto(server.base);
         await username(page).waitFor();
         assert.deepEqual(await axe(page), [], `log-in screen, ${colorScheme}`);
 
@@ -519,18 +493,18 @@ describe('accessible and small', () => {
   test('works from 320 px to desktop; screenshots at 375×812 and 1280×800, light and dark', async () => {
     const name = uniqueName('Ada');
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     const sizes = [
       { width: 320, height: 640 },
       { width: 375, height: 812 },
       { width: 1280, height: 800 },
     ];
     for (const colorScheme of ['light', 'dark']) {
-      await withBrowser({ colorScheme }, async ({ page }) => {
+      await withBrowsers([{ colorScheme }], async ({ page }) => {
         const fits = () => page.evaluate(() => document.documentElement.scrollWidth <= innerWidth);
         const iconsLoaded = () =>
           page.evaluate(() => Promise.all([...document.images].map((image) => image.decode())));
-        await page.goto(base);
+        await page.goto(server.base);
         await username(page).waitFor();
         for (const viewport of sizes) {
           await page.setViewportSize(viewport);
@@ -554,12 +528,12 @@ describe('accessible and small', () => {
   });
 
   test(`first-load JavaScript is at most ${JS_BUDGET_BYTES / 1000} kB gzip`, async () => {
-    await withBrowser({}, async ({ page }) => {
+    await withBrowsers([{}], async ({ page }) => {
       const scripts = [];
       page.on('response', async (response) => {
         if (response.request().resourceType() === 'script') scripts.push(response);
       });
-      await page.goto(base);
+      await page.goto(server.base);
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       let total = 0;
       for (const response of scripts) total += gzipSync(await response.body(), { level: 9 }).length;

@@ -2,21 +2,21 @@
 // Chromium against the real Worker and a local D1 (issue: "Sessions and account lifecycle").
 // Screenshots go to test-results/browser/ (git-ignored).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   axe,
-  buildPwa,
+  checkLayouts,
   createAccount,
   logInThroughApi,
-  openBrowser,
   payloadOf,
   screenshotPath,
-  startServer,
   storedToken,
   storeToken,
   strongPassword,
   uniqueName,
   until,
+  useServer,
+  withBrowsers,
 } from './harness.mjs';
 
 const ANDROID_CHROME =
@@ -24,34 +24,7 @@ const ANDROID_CHROME =
 const WINDOWS_FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-let server;
-let base;
-
-before(
-  async () => {
-    buildPwa();
-    server = await startServer();
-    base = server.base;
-  },
-  { timeout: 180_000 },
-);
-
-after(async () => {
-  await server?.stop();
-});
-
-/** Opens browsers, runs `body` with them, checks that none had a page error or CSP violation. */
-async function withBrowsers(optionsList, body) {
-  const browsers = [];
-  try {
-    for (const options of optionsList) browsers.push(await openBrowser(options));
-    await body(...browsers);
-    for (const browser of browsers)
-      assert.deepEqual(browser.problems, [], 'no page errors and no CSP violations');
-  } finally {
-    for (const browser of browsers) await browser.close();
-  }
-}
+const server = useServer();
 
 const username = (page) => page.getByLabel('Username', { exact: true });
 const heading = (page, name) => page.getByRole('heading', { level: 1, name, exact: true });
@@ -60,7 +33,7 @@ const link = (page, name) =>
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 
 async function logInThroughForm(page, name, secret) {
-  await page.goto(base);
+  await page.goto(server.base);
   await username(page).fill(name);
   await page.getByLabel('Password', { exact: true }).fill(secret);
   await button(page, 'Log In').click();
@@ -103,7 +76,7 @@ describe('devices and log out everywhere', () => {
   test('the devices page lists both devices, names them, marks this one, and ends the other', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers(
       [{ userAgent: ANDROID_CHROME }, { userAgent: WINDOWS_FIREFOX }],
       async (phone, laptop) => {
@@ -130,18 +103,7 @@ describe('devices and log out everywhere', () => {
           assert.ok(item.lastUsedExact.length > 0, 'the exact time in the title');
         }
         assert.deepEqual(await axe(page), [], 'devices page');
-        await page.evaluate(
-          () => document.activeElement instanceof HTMLElement && document.activeElement.blur(),
-        );
-        await page.screenshot({ path: screenshotPath('devices-375-light'), fullPage: true });
-        await page.setViewportSize({ width: 320, height: 640 });
-        assert.equal(
-          await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
-          true,
-          'fits 320 px',
-        );
-        await page.setViewportSize({ width: 1280, height: 800 });
-        await page.screenshot({ path: screenshotPath('devices-1280-light'), fullPage: true });
+        await checkLayouts(page, 'devices');
 
         const ending = page.waitForResponse((response) => response.request().method() === 'DELETE');
         await button(page, 'End session').click();
@@ -167,7 +129,7 @@ describe('devices and log out everywhere', () => {
   test('devices are named from their user agent; loading fails → error and Try Again', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     const agents = {
       'Safari on iOS':
         'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
@@ -180,7 +142,8 @@ describe('devices and log out everywhere', () => {
       Dart: 'Dart/3.5 (dart:io)',
       curl: 'curl/8.10.1',
     };
-    for (const userAgent of Object.values(agents)) await logInThroughApi(base, name, secret, userAgent);
+    for (const userAgent of Object.values(agents))
+      await logInThroughApi(server.base, name, secret, userAgent);
     await withBrowsers([{}], async ({ page, context }) => {
       await logInThroughForm(page, name, secret);
       // No answer from the server: the error state, and Try Again loads the list.
@@ -200,7 +163,7 @@ describe('devices and log out everywhere', () => {
   test('log out everywhere from one device ends the other device’s session', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers(
       [{ userAgent: ANDROID_CHROME }, { userAgent: WINDOWS_FIREFOX }],
       async (phone, laptop) => {
@@ -217,7 +180,7 @@ describe('devices and log out everywhere', () => {
         await username(phone.page).waitFor();
         assert.equal(new URL(phone.page.url()).hash, '', 'back to the plain address');
         assert.equal(await storedToken(phone.page), undefined);
-        const refused = await fetch(`${base}/data`, { headers: { Authorization: token } });
+        const refused = await fetch(`${server.base}/data`, { headers: { Authorization: token } });
         assert.equal(refused.status, 401);
 
         await expectSentToLogIn(laptop.page);
@@ -231,7 +194,7 @@ describe('account', () => {
     const name = uniqueName();
     const secret = strongPassword();
     const next = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers([{}, { userAgent: WINDOWS_FIREFOX }], async ({ page }, other) => {
       await logInThroughForm(page, name, secret);
       await logInThroughForm(other.page, name, secret);
@@ -266,18 +229,7 @@ describe('account', () => {
         .getByText('Your password has been changed. Every other device has been logged out')
         .waitFor();
       assert.equal(await current.inputValue(), '', 'the form is cleared');
-      await page.evaluate(
-        () => document.activeElement instanceof HTMLElement && document.activeElement.blur(),
-      );
-      await page.screenshot({ path: screenshotPath('account-375-light'), fullPage: true });
-      await page.setViewportSize({ width: 320, height: 640 });
-      assert.equal(
-        await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth),
-        true,
-        'fits 320 px',
-      );
-      await page.setViewportSize({ width: 1280, height: 800 });
-      await page.screenshot({ path: screenshotPath('account-1280-light'), fullPage: true });
+      await checkLayouts(page, 'account');
 
       // This device continues; the other one is out, and only the new password logs in.
       await link(page, 'Data').click();
@@ -295,7 +247,7 @@ describe('account', () => {
   test('delete account: a confirmation dialog asks for the password; wrong → error; right → log-in, name free', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers([{}], async ({ page }) => {
       await logInThroughForm(page, name, secret);
       const token = await storedToken(page);
@@ -327,7 +279,7 @@ describe('account', () => {
       await dialog.waitFor({ state: 'detached' });
       // Still logged in.
       assert.equal(await storedToken(page), token);
-      assert.equal((await fetch(`${base}/data`, { headers: { Authorization: token } })).status, 200);
+      assert.equal((await fetch(`${server.base}/data`, { headers: { Authorization: token } })).status, 200);
 
       await opener.click();
       await dialog.getByLabel('Password', { exact: true }).fill(secret);
@@ -335,7 +287,7 @@ describe('account', () => {
       await page.getByText('Your account has been deleted.').waitFor();
       await username(page).waitFor();
       assert.equal(await storedToken(page), undefined);
-      assert.equal((await fetch(`${base}/data`, { headers: { Authorization: token } })).status, 401);
+      assert.equal((await fetch(`${server.base}/data`, { headers: { Authorization: token } })).status, 401);
 
       // The name is free again: sign up with it.
       await username(page).fill(name);
@@ -350,9 +302,9 @@ describe('navigation, tabs and the silent refresh', () => {
   test('keyboard: links between pages with visible focus, focus on each page’s title; pages open offline', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers([{ colorScheme: 'dark' }], async ({ page, context }) => {
-      await page.goto(base);
+      await page.goto(server.base);
       await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
       await logInThroughForm(page, name, secret);
       const focused = () =>
@@ -412,11 +364,11 @@ describe('navigation, tabs and the silent refresh', () => {
   test('log-out and log-in in one tab are followed by the other tabs', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers([{}], async ({ page, context }) => {
       await logInThroughForm(page, name, secret);
       const second = await context.newPage();
-      await second.goto(`${base}/#/devices`);
+      await second.goto(`${server.base}/#/devices`);
       await heading(second, 'Devices').waitFor();
       await button(page, 'Log Out').click();
       await second.getByText('You have logged out.').waitFor();
@@ -430,7 +382,7 @@ describe('navigation, tabs and the silent refresh', () => {
   test('two tabs whose token is due refresh it once: one POST /refresh, both take the new token', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
+    await createAccount(server.base, name, secret);
     await withBrowsers([{}], async ({ page, context }) => {
       const refreshes = [];
       context.on('request', (request) => {
@@ -441,7 +393,7 @@ describe('navigation, tabs and the silent refresh', () => {
       await logInThroughForm(page, name, secret);
       const old = await storedToken(page);
       const second = await context.newPage();
-      await second.goto(base);
+      await second.goto(server.base);
       await second.getByText('This is your secret data').waitFor();
       const dataTokens = [];
       second.on('request', (request) => {
@@ -463,7 +415,7 @@ describe('navigation, tabs and the silent refresh', () => {
 
       assert.equal(payloadOf(fresh).sid, payloadOf(old).sid, 'the same session');
       assert.ok(payloadOf(fresh).exp >= payloadOf(old).exp);
-      assert.equal((await fetch(`${base}/data`, { headers: { Authorization: fresh } })).status, 200);
+      assert.equal((await fetch(`${server.base}/data`, { headers: { Authorization: fresh } })).status, 200);
       for (const tab of [page, second]) {
         await heading(tab, 'Secret Data Screen').waitFor();
         assert.equal(await tab.getByText('This is your secret data').count(), 1);
@@ -474,8 +426,8 @@ describe('navigation, tabs and the silent refresh', () => {
   test('a stored token close to its expiry is refreshed at start-up, also without Web Locks', async () => {
     const name = uniqueName();
     const secret = strongPassword();
-    await createAccount(base, name, secret);
-    const { access_token: old } = await logInThroughApi(base, name, secret);
+    await createAccount(server.base, name, secret);
+    const { access_token: old } = await logInThroughApi(server.base, name, secret);
     await withBrowsers([{}], async ({ page, context }) => {
       await page.addInitScript(() => {
         delete Navigator.prototype.locks;
@@ -484,7 +436,7 @@ describe('navigation, tabs and the silent refresh', () => {
       context.on('request', (request) => {
         if (new URL(request.url()).pathname === '/refresh') refreshes.push(request);
       });
-      await page.goto(base);
+      await page.goto(server.base);
       assert.equal(await page.evaluate(() => 'locks' in navigator), false);
       await storeToken(page, old);
       // 13 days later by the tab's clock: 2 of the token's 15 days remain.
@@ -494,7 +446,7 @@ describe('navigation, tabs and the silent refresh', () => {
       await until(async () => (await storedToken(page)) !== old, { what: 'the token to be replaced' });
       const fresh = await storedToken(page);
       assert.equal(payloadOf(fresh).sid, payloadOf(old).sid);
-      assert.equal((await fetch(`${base}/data`, { headers: { Authorization: fresh } })).status, 200);
+      assert.equal((await fetch(`${server.base}/data`, { headers: { Authorization: fresh } })).status, 200);
       await page.getByText('This is your secret data').waitFor();
       assert.equal(refreshes.length, 1);
     });
