@@ -9,6 +9,27 @@ export interface Message {
 }
 
 /**
+ * Shows the <dialog> that gets the returned ref as a modal once it is mounted, and calls `focus` with it
+ * to place the focus. `onClosed` (as last rendered) runs when it closes: Escape, or a button's close().
+ */
+export function useModalDialog(focus: (element: HTMLDialogElement) => void, onClosed: () => void) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  // The latest `onClosed`, called when the dialog closes (the effect below runs once).
+  const latest = useRef(onClosed);
+  latest.current = onClosed;
+  useLayoutEffect(() => {
+    const element = dialog.current;
+    if (element === null) return;
+    element.showModal();
+    focus(element);
+    const closed = () => latest.current();
+    element.addEventListener('close', closed);
+    return () => element.removeEventListener('close', closed);
+  }, []);
+  return dialog;
+}
+
+/**
  * A modal message, as the tutorial's dialogs. The native <dialog> gives the focus trap, Escape and the
  * inert background; focus starts on OK and goes back to `returnFocus` (the button that caused it).
  * Shown once per mount: the parent renders it for a message and removes it in `onClose`.
@@ -18,23 +39,14 @@ export function MessageDialog(props: {
   onClose: () => void;
   returnFocus?: HTMLElement | null | undefined;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const ok = useRef<HTMLButtonElement>(null);
-  // The latest props, read when the dialog closes (the effect below runs once).
-  const latest = useRef(props);
-  latest.current = props;
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    element.showModal();
-    ok.current?.focus();
-    const closed = () => {
-      latest.current.returnFocus?.focus();
-      latest.current.onClose();
-    };
-    element.addEventListener('close', closed);
-    return () => element.removeEventListener('close', closed);
-  }, []);
+  const dialog = useModalDialog(
+    () => ok.current?.focus(),
+    () => {
+      props.returnFocus?.focus();
+      props.onClose();
+    },
+  );
   return (
     <dialog ref={dialog} class="dialog" aria-labelledby="dialog-title" aria-describedby="dialog-text">
       <h2 id="dialog-title">{props.message.title}</h2>
@@ -56,6 +68,22 @@ export function StatusRegion(props: { children?: ComponentChildren }) {
   return (
     <div role="status" class="status-region">
       {props.children}
+    </div>
+  );
+}
+
+/** A load that failed: why, and a button that tries again. `what` is what was loading ("the data"). */
+export function LoadFailure(props: { reason: 'unreachable' | 'error'; what: string; onRetry: () => void }) {
+  return (
+    <div role="alert" class="failure">
+      <Notice tone="error">
+        {props.reason === 'unreachable'
+          ? 'Gatehouse could not be reached.'
+          : `An error occurred while loading ${props.what}.`}
+      </Notice>
+      <button type="button" class="button secondary" onClick={props.onRetry}>
+        Try Again
+      </button>
     </div>
   );
 }

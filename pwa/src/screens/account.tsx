@@ -1,9 +1,9 @@
 // The account page: change the password (POST /password) and delete the account (DELETE /account),
 // both confirmed with the password. Loaded when first opened.
-import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, type Outcome, statusOf } from '../api';
 import type { PageProps } from '../app';
-import { Notice } from '../components';
+import { Notice, useModalDialog } from '../components';
 
 type Result = { readonly text: string; readonly ok: boolean } | null;
 
@@ -110,22 +110,13 @@ export default function AccountScreen(props: PageProps) {
 
 /** The confirmation: a modal <dialog> that asks for the password. Escape or Cancel closes it. */
 function DeleteDialog(props: PageProps & { onClose: () => void; onDeleted: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const latest = useRef(props);
-  latest.current = props;
-
-  useLayoutEffect(() => {
-    const element = dialog.current;
-    if (element === null) return;
-    element.showModal();
+  const dialog = useModalDialog(
     // The dialog's one question: focus starts there.
-    element.querySelector<HTMLInputElement>('#delete-password')?.focus();
-    const closed = () => latest.current.onClose();
-    element.addEventListener('close', closed);
-    return () => element.removeEventListener('close', closed);
-  }, []);
+    (element) => element.querySelector<HTMLInputElement>('#delete-password')?.focus(),
+    () => props.onClose(),
+  );
 
   async function confirm(event: SubmitEvent) {
     event.preventDefault();

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type SessionInfo, statusOf } from '../api';
 import type { PageProps } from '../app';
-import { Notice, StatusRegion } from '../components';
+import { LoadFailure, Notice, StatusRegion } from '../components';
 import { describeUserAgent } from '../user-agent';
 
 type ListState =
@@ -115,16 +115,7 @@ export default function DevicesScreen(props: PageProps) {
           Where you are logged in
         </h2>
         {state.kind === 'failed' && (
-          <div role="alert" class="failure">
-            <Notice tone="error">
-              {state.reason === 'unreachable'
-                ? 'Gatehouse could not be reached.'
-                : 'An error occurred while loading your devices.'}
-            </Notice>
-            <button type="button" class="button secondary" onClick={() => void load()}>
-              Try Again
-            </button>
-          </div>
+          <LoadFailure reason={state.reason} what="your devices" onRetry={() => void load()} />
         )}
         {state.kind === 'ready' && state.sessions.length === 0 && <p>No device is logged in.</p>}
         {state.kind === 'ready' && state.sessions.length > 0 && (

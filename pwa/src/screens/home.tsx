@@ -1,7 +1,7 @@
 // The tutorial's home page, "Secret Data Screen": a greeting from the token and the data from /data.
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { Notice, StatusRegion } from '../components';
+import { LoadFailure, Notice, StatusRegion } from '../components';
 import type { Session } from '../session';
 
 type DataState =
@@ -58,16 +58,7 @@ export function HomeScreen(props: {
         </p>
         {state.kind === 'ready' && <p class="data">{state.data}</p>}
         {state.kind === 'failed' && (
-          <div role="alert" class="failure">
-            <Notice tone="error">
-              {state.reason === 'unreachable'
-                ? 'Gatehouse could not be reached.'
-                : 'An error occurred while loading the data.'}
-            </Notice>
-            <button type="button" class="button secondary" onClick={() => void load()}>
-              Try Again
-            </button>
-          </div>
+          <LoadFailure reason={state.reason} what="the data" onRetry={() => void load()} />
         )}
       </section>
     </>
