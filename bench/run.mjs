@@ -102,63 +102,44 @@ function wrangler(commandArgs, timeoutMs) {
   return result.stdout;
 }
 
+/**
+ * One ES module with its imports bundled in, for no particular platform. `forWorkerd` resolves packages
+ * with the export conditions and fields wrangler uses for a Worker.
+ */
+function bundleModule(entry, outfile, { forWorkerd = true, minify = false } = {}) {
+  return esbuild({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    ...(forWorkerd ? { conditions: ['workerd', 'worker', 'browser'], mainFields: ['module', 'main'] } : {}),
+    minify,
+    logLevel: 'error',
+  });
+}
+
 async function buildAll() {
   const gatehouseDir = join(tmp, 'gatehouse-bundle');
   const output = wrangler(['deploy', '--dry-run', '--outdir', gatehouseDir], 120_000);
   const reported = /gzip:\s*([\d.]+)\s*KiB/.exec(output)?.[1];
 
   const honoDir = join(tmp, 'hono-jwt-bundle');
-  await esbuild({
-    entryPoints: [join(benchDir, 'baselines/hono-jwt/worker.ts')],
-    outfile: join(honoDir, 'index.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-  });
+  await bundleModule(join(benchDir, 'baselines/hono-jwt/worker.ts'), join(honoDir, 'index.js'));
 
   // Gatehouse's JWT module as plain JS, for the Node micro-benchmark.
   const jwtModule = join(tmp, 'jwt', 'jwt.mjs');
-  await esbuild({
-    entryPoints: [join(root, 'worker/auth/jwt.ts')],
-    outfile: jwtModule,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    logLevel: 'error',
-  });
+  await bundleModule(join(root, 'worker/auth/jwt.ts'), jwtModule, { forWorkerd: false });
 
   // The same comparison inside workerd.
   const jwtWorkerDir = join(tmp, 'jwt-worker');
-  await esbuild({
-    entryPoints: [join(benchDir, 'probes/jwt-worker.ts')],
-    outfile: join(jwtWorkerDir, 'index.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-  });
+  await bundleModule(join(benchDir, 'probes/jwt-worker.ts'), join(jwtWorkerDir, 'index.js'));
 
   // Gatehouse with its storage answered in memory, for its own CPU time per request.
   const stubbedDir = join(tmp, 'stubbed-worker');
-  await esbuild({
-    entryPoints: [join(benchDir, 'probes/stubbed-worker.ts')],
-    outfile: join(stubbedDir, 'index.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
+  await bundleModule(join(benchDir, 'probes/stubbed-worker.ts'), join(stubbedDir, 'index.js'), {
     minify: true,
-    logLevel: 'error',
   });
 
   const bundle = workerBundleSize(gatehouseDir);
