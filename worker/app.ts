@@ -77,7 +77,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.notFound(() => problem('not-found'));
   app.onError((error) => {
-    if (error instanceof ProblemError) return problem(error.type, error.detail);
+    if (error instanceof ProblemError) return problem(error.type, error.detail, error.headers);
     // Logged with its cause for us, answered without it for the client.
     console.error(
       JSON.stringify({ level: 'error', event: 'unhandled', name: error.name, message: error.message }),

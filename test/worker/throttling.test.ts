@@ -210,6 +210,50 @@ describe('per-name backoff after failed log-ins (D1)', () => {
   });
 });
 
+describe('password checks behind a token', () => {
+  it('count wrong passwords on /password and /account like failed log-ins, and block before hashing', async () => {
+    const username = await signUp();
+    const login = await post('/login', { username, password: PASSWORD });
+    const token = await login.text();
+    const confirm = async (path: string, method: string, body: Record<string, string>) => {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(
+        new Request(`https://gatehouse.test${path}`, {
+          method,
+          headers: {
+            'Content-Type': 'application/json',
+            Authorization: `Bearer ${token}`,
+            'CF-Connecting-IP': uniqueIp(),
+          },
+          body: JSON.stringify(body),
+        }),
+        throttled,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    for (let i = 0; i < 3; i++) {
+      expect(
+        (
+          await confirm('/password', 'POST', {
+            current_password: `guess ${i}!`,
+            new_password: 'fresh long passphrase',
+          })
+        ).status,
+      ).toBe(403);
+    }
+    expect((await confirm('/account', 'DELETE', { password: 'guess four!' })).status).toBe(403);
+    expect((await confirm('/account', 'DELETE', { password: 'guess five!' })).status).toBe(403);
+    expect((await failuresOf(username))?.failures).toBe(5);
+    const derive = vi.spyOn(crypto.subtle, 'deriveBits');
+    const blocked = await confirm('/account', 'DELETE', { password: PASSWORD });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('Retry-After'))).toBeGreaterThan(0);
+    expect(derive).not.toHaveBeenCalled();
+  });
+});
+
 describe('equal work for unknown names', () => {
   it('derives exactly one PBKDF2 hash at the configured cost for both unknown user and wrong password', async () => {
     const username = await signUp();

@@ -158,14 +158,20 @@ export async function revokeAllSessions(db: Database, userId: string, now: numbe
 export async function findLoginState(db: Database, canonical: string, throttling: boolean) {
   const user = db.select().from(users).where(eq(users.usernameCanonical, canonical));
   if (!throttling) return { failures: undefined, user: (await user.get()) as User | undefined };
-  const [failures, found] = await db.batch([
-    db
-      .select({ failures: loginFailures.failures, blockedUntil: loginFailures.blockedUntil })
-      .from(loginFailures)
-      .where(eq(loginFailures.usernameCanonical, canonical)),
-    user,
-  ]);
+  const [failures, found] = await db.batch([selectLoginFailures(db, canonical), user]);
   return { failures: failures[0], user: found[0] as User | undefined };
+}
+
+function selectLoginFailures(db: Database, canonical: string) {
+  return db
+    .select({ failures: loginFailures.failures, blockedUntil: loginFailures.blockedUntil })
+    .from(loginFailures)
+    .where(eq(loginFailures.usernameCanonical, canonical));
+}
+
+/** The name's failure count and the Unix second until which its password checks are refused. */
+export function findLoginFailures(db: Database, canonical: string) {
+  return selectLoginFailures(db, canonical).get();
 }
 
 /**

@@ -46,6 +46,7 @@ export class ProblemError extends Error {
   constructor(
     readonly type: ProblemType,
     readonly detail?: string,
+    readonly headers?: HeadersInit,
   ) {
     super(detail ?? type);
   }

@@ -5,25 +5,50 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import type { Settings } from '../config';
 import { type Database, database } from '../db/client';
-import { changePassword, deleteAccount, findUserById } from '../db/queries';
+import {
+  changePassword,
+  deleteAccount,
+  findLoginFailures,
+  findUserById,
+  recordLoginFailure,
+} from '../db/queries';
 import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
 import { requireSession } from '../http/require-session';
 
-/** The caller's user row when `password` is theirs; otherwise a ProblemError (401 or 403). */
+/**
+ * The caller's user row when `password` is theirs; otherwise a ProblemError (401, 403 or 429). Wrong
+ * passwords count against the name like failed log-ins, so a stolen token cannot be used to guess it.
+ */
 async function confirmPassword(db: Database, settings: Settings, userId: string, password: string) {
   const inputProblem = passwordInputProblem(password);
   if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
   const user = await findUserById(db, userId);
+  if (user === undefined) throw new ProblemError('invalid-token');
+  const now = nowSeconds();
+  if (settings.throttling) {
+    const failures = await findLoginFailures(db, user.usernameCanonical);
+    if (failures !== undefined && failures.blockedUntil > now) {
+      throw new ProblemError(
+        'too-many-requests',
+        'Too many wrong passwords for this account. Try again later.',
+        {
+          'Retry-After': String(failures.blockedUntil - now),
+        },
+      );
+    }
+  }
   const check = await verifyPassword(
     normalizePassword(password),
-    user?.passwordHash ?? settings.dummyPasswordHash,
+    user.passwordHash,
     settings.pbkdf2Iterations,
   );
-  if (user === undefined) throw new ProblemError('invalid-token');
-  if (!check.ok) throw new ProblemError('wrong-password');
+  if (!check.ok) {
+    if (settings.throttling) await recordLoginFailure(db, user.usernameCanonical, now);
+    throw new ProblemError('wrong-password');
+  }
   return user;
 }
 
