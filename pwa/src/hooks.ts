@@ -95,7 +95,8 @@ export function useSilentRefresh(
     const check = () => {
       clearTimeout(timer);
       const due = refreshDueAt(session);
-      if (due === null || running) return;
+      // An expired token cannot be refreshed; useExpiry takes the person to log-in instead.
+      if (due === null || running || session.exp * 1000 <= Date.now()) return;
       const wait = due - Date.now();
       if (wait > 0) {
         timer = setTimeout(check, Math.min(wait, MAX_TIMEOUT_MS));
