@@ -151,7 +151,10 @@ export function loadSettings(env: Bindings): Promise<SettingsResult> {
   let result = cache.get(env);
   if (result === undefined) {
     result = parseSettings(env).then(
-      (settings): SettingsResult => ({ ok: true, settings }),
+      (settings): SettingsResult => {
+        if (!settings.throttling) console.warn(JSON.stringify({ level: 'warn', event: 'throttling_off' }));
+        return { ok: true, settings };
+      },
       (error: unknown): SettingsResult => {
         // Only our own messages are shown: they name the setting, never its value.
         const message = error instanceof SettingError ? error.message : 'settings could not be loaded';
