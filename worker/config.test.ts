@@ -51,6 +51,17 @@ describe('settings', () => {
     expect(await settingsFor({ JWT_LEEWAY_SECONDS: '-1' })).toMatchObject({ ok: false });
   });
 
+  it("reads the per-name throttle policy, never above NIST's 100 consecutive failures", async () => {
+    const result = await settingsFor({ LOGIN_FREE_FAILURES: '2', LOGIN_HARD_STOP_FAILURES: '50' });
+    expect(result.ok && result.settings.loginThrottle).toMatchObject({
+      freeFailures: 2,
+      hardStopFailures: 50,
+      maxBackoffSeconds: 3600,
+    });
+    expect(await settingsFor({ LOGIN_HARD_STOP_FAILURES: '101' })).toMatchObject({ ok: false });
+    expect(await settingsFor({ LOGIN_MAX_BACKOFF_SECONDS: '1' })).toMatchObject({ ok: false });
+  });
+
   it('validates once per environment object', async () => {
     const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
     expect(loadSettings(bindings)).toBe(loadSettings(bindings));

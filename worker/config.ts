@@ -1,6 +1,7 @@
 // Settings from the Worker's environment, validated once per isolate (per `env` object) and cached.
 // A bad setting never crashes the Worker: requests get a 503 and the log says which setting is wrong.
 import { createKeyring, type JwtKeyring } from './auth/jwt';
+import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { dummyHash, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './auth/password';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
@@ -15,6 +16,10 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   SESSION_LIFETIME_SECONDS?: string;
   /** Comma-separated origins allowed to call the API from a browser (CORS); none by default. */
   CORS_ORIGINS?: string;
+  LOGIN_FREE_FAILURES?: string;
+  LOGIN_MAX_BACKOFF_SECONDS?: string;
+  LOGIN_HARD_STOP_FAILURES?: string;
+  LOGIN_HARD_STOP_SECONDS?: string;
   /** `off` disables log-in/sign-up throttling (tests only); anything else keeps it on. */
   THROTTLING?: string;
 }
@@ -33,6 +38,7 @@ export interface Settings {
   readonly dummyPasswordHash: string;
   readonly corsOrigins: ReadonlySet<string>;
   readonly throttling: boolean;
+  readonly loginThrottle: LoginThrottlePolicy;
 }
 
 export type SettingsResult =
@@ -142,6 +148,37 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     dummyPasswordHash: dummyHash(pbkdf2Iterations),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     throttling: env.THROTTLING?.trim().toLowerCase() !== 'off',
+    loginThrottle: {
+      freeFailures: integerSetting(
+        'LOGIN_FREE_FAILURES',
+        env.LOGIN_FREE_FAILURES,
+        DEFAULT_LOGIN_THROTTLE.freeFailures,
+        0,
+        20,
+      ),
+      maxBackoffSeconds: integerSetting(
+        'LOGIN_MAX_BACKOFF_SECONDS',
+        env.LOGIN_MAX_BACKOFF_SECONDS,
+        DEFAULT_LOGIN_THROTTLE.maxBackoffSeconds,
+        2,
+        86400,
+      ),
+      // NIST SP 800-63B allows no more than 100 consecutive failures.
+      hardStopFailures: integerSetting(
+        'LOGIN_HARD_STOP_FAILURES',
+        env.LOGIN_HARD_STOP_FAILURES,
+        DEFAULT_LOGIN_THROTTLE.hardStopFailures,
+        10,
+        100,
+      ),
+      hardStopSeconds: integerSetting(
+        'LOGIN_HARD_STOP_SECONDS',
+        env.LOGIN_HARD_STOP_SECONDS,
+        DEFAULT_LOGIN_THROTTLE.hardStopSeconds,
+        60,
+        30 * 86400,
+      ),
+    },
   };
 }
 

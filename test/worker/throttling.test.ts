@@ -4,7 +4,10 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../worker/app';
-import { backoffSeconds, HARD_STOP_FAILURES } from '../../worker/auth/login-throttle';
+import { backoffSeconds, DEFAULT_LOGIN_THROTTLE } from '../../worker/auth/login-throttle';
+
+const HARD_STOP_FAILURES = DEFAULT_LOGIN_THROTTLE.hardStopFailures;
+
 import type { Bindings } from '../../worker/config';
 import { database } from '../../worker/db/client';
 import { recordLoginFailure } from '../../worker/db/queries';
@@ -193,12 +196,38 @@ describe('per-name backoff after failed log-ins (D1)', () => {
     const name = uniqueName('schedule');
     for (let failures = 1; failures <= HARD_STOP_FAILURES + 2; failures++) {
       const t = now();
-      await recordLoginFailure(db, name, t);
+      await recordLoginFailure(db, name, t, DEFAULT_LOGIN_THROTTLE);
       const state = await failuresOf(name);
       expect(state?.failures).toBe(failures);
       const expected = backoffSeconds(failures);
       expect(state?.blocked_until, `after ${failures}`).toBe(expected === 0 ? 0 : t + expected);
     }
+  });
+
+  it('follows a configured policy (LOGIN_* settings)', async () => {
+    const strict = { ...throttled, LOGIN_FREE_FAILURES: '1', LOGIN_MAX_BACKOFF_SECONDS: '10' } as Bindings;
+    const username = await signUp();
+    const attempt = async (password: string) => {
+      const ctx = createExecutionContext();
+      const response = await app.fetch(
+        new Request('https://gatehouse.test/login', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': uniqueIp() },
+          body: new URLSearchParams({ username, password }).toString(),
+        }),
+        strict,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    expect((await attempt('wrong password one')).status).toBe(401);
+    expect((await attempt('wrong password two')).status).toBe(401);
+    const blocked = await attempt(PASSWORD);
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get('Retry-After'))).toBeLessThanOrEqual(2);
+    const policy = { ...DEFAULT_LOGIN_THROTTLE, freeFailures: 1, maxBackoffSeconds: 10 };
+    expect([1, 2, 3, 4, 5, 9].map((n) => backoffSeconds(n, policy))).toEqual([0, 2, 4, 8, 10, 10]);
   });
 
   it('counts concurrent failures without losing any', async () => {

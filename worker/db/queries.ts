@@ -1,12 +1,7 @@
 // The statements the routes need. Uniqueness is decided by the unique index, never by a read before
 // a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
 import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
-import {
-  FREE_FAILURES,
-  HARD_STOP_FAILURES,
-  HARD_STOP_SECONDS,
-  MAX_BACKOFF_SECONDS,
-} from '../auth/login-throttle';
+import type { LoginThrottlePolicy } from '../auth/login-throttle';
 import type { Database } from './client';
 import { commonPasswords, loginFailures, type Session, sessions, type User, users } from './schema';
 
@@ -178,7 +173,12 @@ export function findLoginFailures(db: Database, canonical: string) {
  * Counts one more failure atomically (concurrent failures all count) and sets the block that
  * follows it: the schedule of `backoffSeconds` in auth/login-throttle.ts, written in SQL.
  */
-export async function recordLoginFailure(db: Database, canonical: string, now: number): Promise<void> {
+export async function recordLoginFailure(
+  db: Database,
+  canonical: string,
+  now: number,
+  policy: LoginThrottlePolicy,
+): Promise<void> {
   const failures = sql`${loginFailures.failures} + 1`;
   await db
     .insert(loginFailures)
@@ -189,9 +189,9 @@ export async function recordLoginFailure(db: Database, canonical: string, now: n
         failures,
         lastFailedAt: now,
         blockedUntil: sql`CASE
-          WHEN ${failures} >= ${HARD_STOP_FAILURES} THEN ${now + HARD_STOP_SECONDS}
-          WHEN ${failures} <= ${FREE_FAILURES} THEN 0
-          ELSE ${now} + min(${MAX_BACKOFF_SECONDS}, 1 << min(30, ${failures} - ${FREE_FAILURES}))
+          WHEN ${failures} >= ${policy.hardStopFailures} THEN ${now + policy.hardStopSeconds}
+          WHEN ${failures} <= ${policy.freeFailures} THEN 0
+          ELSE ${now} + min(${policy.maxBackoffSeconds}, 1 << min(30, ${failures} - ${policy.freeFailures}))
         END`,
       },
     });

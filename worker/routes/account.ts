@@ -46,7 +46,8 @@ async function confirmPassword(db: Database, settings: Settings, userId: string,
     settings.pbkdf2Iterations,
   );
   if (!check.ok) {
-    if (settings.throttling) await recordLoginFailure(db, user.usernameCanonical, now);
+    if (settings.throttling)
+      await recordLoginFailure(db, user.usernameCanonical, now, settings.loginThrottle);
     throw new ProblemError('wrong-password');
   }
   return user;

@@ -81,7 +81,7 @@ export const authRoutes = new Hono<AppEnv>()
       settings.pbkdf2Iterations,
     );
     if (user === undefined || !check.ok) {
-      if (settings.throttling) await recordLoginFailure(db, name.canonical, now);
+      if (settings.throttling) await recordLoginFailure(db, name.canonical, now, settings.loginThrottle);
       return problem('invalid-credentials');
     }
 
