@@ -1,11 +1,18 @@
 // The API contract (SPEC §2) through the Worker's fetch handler and a real local D1.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/app';
 import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
-import { expectProblem, getData, newAccount, PASSWORD, postCredentials, request, uniqueName } from './http';
+import {
+  expectProblem,
+  getData,
+  newAccount,
+  PASSWORD,
+  postCredentials,
+  request,
+  requestWith,
+  uniqueName,
+} from './http';
 
 function payloadOf(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(decodeBase64url(token.split('.')[1] as string) as Uint8Array));
@@ -308,31 +315,21 @@ describe('routing and hardening', () => {
 
   it('sends Strict-Transport-Security over HTTPS only', async () => {
     expect((await request('/data')).headers.get('Strict-Transport-Security')).toMatch(/max-age=\d+/);
-    const app = createApp();
-    const ctx = createExecutionContext();
-    const plain = await app.fetch(new Request('http://127.0.0.1:8787/data'), env as Bindings, ctx);
-    await waitOnExecutionContext(ctx);
+    const plain = await requestWith(env as Bindings, 'http://127.0.0.1:8787/data');
     expect(plain.headers.get('Strict-Transport-Security')).toBeNull();
   });
 
   it('allows cross-origin calls only from listed origins, never with a wildcard or null', async () => {
-    const app = createApp();
     const bindings = { ...env, CORS_ORIGINS: 'https://app.example' } as Bindings;
-    const preflight = (origin: string) => {
-      const ctx = createExecutionContext();
-      return app.fetch(
-        new Request('https://gatehouse.test/data', {
-          method: 'OPTIONS',
-          headers: {
-            Origin: origin,
-            'Access-Control-Request-Method': 'GET',
-            'Access-Control-Request-Headers': 'authorization',
-          },
-        }),
-        bindings,
-        ctx,
-      );
-    };
+    const preflight = (origin: string) =>
+      requestWith(bindings, '/data', {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Headers': 'authorization',
+        },
+      });
     const listed = await preflight('https://app.example');
     expect(listed.headers.get('Access-Control-Allow-Origin')).toBe('https://app.example');
     expect(listed.headers.get('Access-Control-Allow-Headers')).toMatch(/Authorization/i);
@@ -346,28 +343,17 @@ describe('routing and hardening', () => {
   });
 
   it('refuses a wildcard or null in CORS_ORIGINS with 503 rather than opening the API', async () => {
-    const app = createApp();
     for (const origins of ['*', 'null', 'https://*.example']) {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(
-        new Request('https://gatehouse.test/data'),
-        { ...env, CORS_ORIGINS: origins } as Bindings,
-        ctx,
-      );
+      const response = await requestWith({ ...env, CORS_ORIGINS: origins } as Bindings, '/data');
       expect(response.status, origins).toBe(503);
     }
   });
 
   it('answers 503 with a clear problem when JWT_SECRET is missing or weak, never crashing', async () => {
-    const app = createApp();
     for (const secret of [undefined, 'too-short']) {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(
-        new Request('https://gatehouse.test/login', { method: 'POST' }),
-        { ...env, JWT_SECRET: secret } as Bindings,
-        ctx,
-      );
-      await waitOnExecutionContext(ctx);
+      const response = await requestWith({ ...env, JWT_SECRET: secret } as Bindings, '/login', {
+        method: 'POST',
+      });
       const problem = await expectProblem(response, 503, 'service-unavailable');
       expect(JSON.stringify(problem)).not.toContain('too-short');
     }

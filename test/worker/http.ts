@@ -1,5 +1,8 @@
 // Helpers for driving the Worker through its real fetch handler, with the real local D1.
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
+import { createApp } from '../../worker/app';
+import type { Bindings } from '../../worker/config';
 
 export const ORIGIN = 'https://gatehouse.test';
 
@@ -15,6 +18,24 @@ const worker = (exports as unknown as { default: Fetcher }).default;
 
 export function request(path: string, init: RequestInit = {}): Promise<Response> {
   return worker.fetch(new Request(`${ORIGIN}${path}`, init));
+}
+
+const app = createApp();
+
+/**
+ * Sends a request through the app with other bindings than the Worker's (settings are read per `env`
+ * object), and waits for its background work. `path` may be a full URL.
+ */
+export async function requestWith(
+  bindings: Bindings,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
+  const ctx = createExecutionContext();
+  const url = path.startsWith('http') ? path : `${ORIGIN}${path}`;
+  const response = await app.fetch(new Request(url, init), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return response;
 }
 
 export function form(fields: Record<string, string>): string {

@@ -1,13 +1,21 @@
 // Sessions and account lifecycle: log-out, listing, ending sessions, refresh, password change,
 // deletion, secret rotation and the nightly clean-up.
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { createApp } from '../../worker/app';
 import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
 import worker from '../../worker/index';
-import { expectProblem, getData, newAccount, PASSWORD, postCredentials, request, uniqueName } from './http';
+import {
+  expectProblem,
+  getData,
+  newAccount,
+  PASSWORD,
+  postCredentials,
+  request,
+  requestWith,
+  uniqueName,
+} from './http';
 
 const payloadOf = (token: string) =>
   JSON.parse(
@@ -211,26 +219,13 @@ describe('DELETE /account', () => {
 });
 
 describe('secret rotation', () => {
-  async function call(
-    app: ReturnType<typeof createApp>,
-    bindings: Bindings,
-    path: string,
-    init: RequestInit,
-  ) {
-    const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(`https://gatehouse.test${path}`, init), bindings, ctx);
-    await waitOnExecutionContext(ctx);
-    return response;
-  }
-
   it('verifies tokens of a previous secret until they expire; signs new ones with the current secret', async () => {
     const { username, token: oldToken } = await newAccount();
-    const app = createApp();
     const current = 'rotated-secret-ZYXWVUTSRQPONMLKJIHGFEDCBA-987654321';
     const rotated = { ...env, JWT_SECRET: `${current},${env.JWT_SECRET}` } as Bindings;
-    expect((await call(app, rotated, '/data', { headers: { Authorization: oldToken } })).status).toBe(200);
+    expect((await requestWith(rotated, '/data', { headers: { Authorization: oldToken } })).status).toBe(200);
 
-    const login = await call(app, rotated, '/login', {
+    const login = await requestWith(rotated, '/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ username, password: PASSWORD }).toString(),
@@ -239,11 +234,11 @@ describe('secret rotation', () => {
     const kid = (t: string) =>
       JSON.parse(atob((t.split('.')[0] as string).replaceAll('-', '+').replaceAll('_', '/'))).kid;
     expect(kid(newToken)).not.toBe(kid(oldToken));
-    expect((await call(app, rotated, '/data', { headers: { Authorization: newToken } })).status).toBe(200);
+    expect((await requestWith(rotated, '/data', { headers: { Authorization: newToken } })).status).toBe(200);
 
     const retired = { ...env, JWT_SECRET: current } as Bindings;
-    expect((await call(app, retired, '/data', { headers: { Authorization: oldToken } })).status).toBe(401);
-    expect((await call(app, retired, '/data', { headers: { Authorization: newToken } })).status).toBe(200);
+    expect((await requestWith(retired, '/data', { headers: { Authorization: oldToken } })).status).toBe(401);
+    expect((await requestWith(retired, '/data', { headers: { Authorization: newToken } })).status).toBe(200);
   });
 });
 

@@ -1,9 +1,7 @@
 // Throttling (per client IP through the Rate Limiting binding, per name in D1) and the equal-work
 // guarantee for unknown names. Throttling is off in the other suites; here it is switched on.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createApp } from '../../worker/app';
 import { backoffSeconds, DEFAULT_LOGIN_THROTTLE } from '../../worker/auth/login-throttle';
 
 const HARD_STOP_FAILURES = DEFAULT_LOGIN_THROTTLE.hardStopFailures;
@@ -11,31 +9,28 @@ const HARD_STOP_FAILURES = DEFAULT_LOGIN_THROTTLE.hardStopFailures;
 import type { Bindings } from '../../worker/config';
 import { database } from '../../worker/db/client';
 import { recordLoginFailure } from '../../worker/db/queries';
-import { PASSWORD, uniqueName } from './http';
+import { PASSWORD, requestWith, uniqueName } from './http';
 
-const app = createApp();
 const throttled = { ...env, THROTTLING: 'on' } as Bindings;
 const now = () => Math.floor(Date.now() / 1000);
 let ipCounter = 0;
 const uniqueIp = () => `198.51.100.${++ipCounter}`;
 
-async function post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
-  const ctx = createExecutionContext();
-  const response = await app.fetch(
-    new Request(`https://gatehouse.test${path}`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        'CF-Connecting-IP': uniqueIp(),
-        ...headers,
-      },
-      body: new URLSearchParams(fields).toString(),
-    }),
-    throttled,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  return response;
+function post(
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+  bindings: Bindings = throttled,
+) {
+  return requestWith(bindings, path, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'CF-Connecting-IP': uniqueIp(),
+      ...headers,
+    },
+    body: new URLSearchParams(fields).toString(),
+  });
 }
 
 async function signUp(username = uniqueName()) {
@@ -121,17 +116,7 @@ describe('per-IP throttle (Rate Limiting binding)', () => {
       ...throttled,
       AUTH_RATE_LIMITER: { limit: () => Promise.reject(new Error('limiter down')) },
     };
-    const ctx = createExecutionContext();
-    const response = await app.fetch(
-      new Request('https://gatehouse.test/login', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': uniqueIp() },
-        body: new URLSearchParams({ username, password: PASSWORD }).toString(),
-      }),
-      broken as Bindings,
-      ctx,
-    );
-    await waitOnExecutionContext(ctx);
+    const response = await post('/login', { username, password: PASSWORD }, {}, broken as Bindings);
     expect(response.status).toBe(200);
   });
 });
@@ -207,20 +192,7 @@ describe('per-name backoff after failed log-ins (D1)', () => {
   it('follows a configured policy (LOGIN_* settings)', async () => {
     const strict = { ...throttled, LOGIN_FREE_FAILURES: '1', LOGIN_MAX_BACKOFF_SECONDS: '10' } as Bindings;
     const username = await signUp();
-    const attempt = async (password: string) => {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(
-        new Request('https://gatehouse.test/login', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'CF-Connecting-IP': uniqueIp() },
-          body: new URLSearchParams({ username, password }).toString(),
-        }),
-        strict,
-        ctx,
-      );
-      await waitOnExecutionContext(ctx);
-      return response;
-    };
+    const attempt = (password: string) => post('/login', { username, password }, {}, strict);
     expect((await attempt('wrong password one')).status).toBe(401);
     expect((await attempt('wrong password two')).status).toBe(401);
     const blocked = await attempt(PASSWORD);
@@ -244,24 +216,16 @@ describe('password checks behind a token', () => {
     const username = await signUp();
     const login = await post('/login', { username, password: PASSWORD });
     const token = await login.text();
-    const confirm = async (path: string, method: string, body: Record<string, string>) => {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(
-        new Request(`https://gatehouse.test${path}`, {
-          method,
-          headers: {
-            'Content-Type': 'application/json',
-            Authorization: `Bearer ${token}`,
-            'CF-Connecting-IP': uniqueIp(),
-          },
-          body: JSON.stringify(body),
-        }),
-        throttled,
-        ctx,
-      );
-      await waitOnExecutionContext(ctx);
-      return response;
-    };
+    const confirm = (path: string, method: string, body: Record<string, string>) =>
+      requestWith(throttled, path, {
+        method,
+        headers: {
+          'Content-Type': 'application/json',
+          Authorization: `Bearer ${token}`,
+          'CF-Connecting-IP': uniqueIp(),
+        },
+        body: JSON.stringify(body),
+      });
     for (let i = 0; i < 3; i++) {
       expect(
         (
