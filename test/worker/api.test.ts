@@ -1,22 +1,18 @@
 // The API contract (SPEC §2) through the Worker's fetch handler and a real local D1.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
 import {
   expectProblem,
   getData,
   newAccount,
   PASSWORD,
+  payloadOf,
   postCredentials,
   request,
   requestWith,
   uniqueName,
 } from './http';
-
-function payloadOf(token: string): Record<string, unknown> {
-  return JSON.parse(new TextDecoder().decode(decodeBase64url(token.split('.')[1] as string) as Uint8Array));
-}
 
 describe('POST /signup', () => {
   it('creates an account: 201 with plain text, or JSON when asked', async () => {

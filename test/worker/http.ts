@@ -2,6 +2,7 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { createApp } from '../../worker/app';
+import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
 
 export const ORIGIN = 'https://gatehouse.test';
@@ -24,16 +25,17 @@ const app = createApp();
 
 /**
  * Sends a request through the app with other bindings than the Worker's (settings are read per `env`
- * object), and waits for its background work. `path` may be a full URL.
+ * object), and waits for its background work. `path` may be a full URL or a Request.
  */
 export async function requestWith(
   bindings: Bindings,
-  path: string,
+  path: string | Request,
   init: RequestInit = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const url = path.startsWith('http') ? path : `${ORIGIN}${path}`;
-  const response = await app.fetch(new Request(url, init), bindings, ctx);
+  const request =
+    typeof path === 'string' ? new Request(path.startsWith('http') ? path : `${ORIGIN}${path}`, init) : path;
+  const response = await app.fetch(request, bindings, ctx);
   await waitOnExecutionContext(ctx);
   return response;
 }
@@ -92,4 +94,11 @@ export async function expectProblem(response: Response, status: number, type: st
   if (body.type !== `/problems/${type}` || body.status !== status)
     throw new Error(`unexpected problem ${text}`);
   return body;
+}
+
+/** A token's payload, decoded without verifying it (tests read the claims the Worker wrote). */
+export function payloadOf(token: string): Record<string, unknown> {
+  const bytes = decodeBase64url(token.split('.')[1] ?? '');
+  if (bytes === null) throw new Error('payload is not base64url');
+  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }

@@ -3,25 +3,20 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
+import { nowSeconds as now } from '../../worker/http/context';
 import worker from '../../worker/index';
 import {
   expectProblem,
   getData,
   newAccount,
   PASSWORD,
+  payloadOf,
   postCredentials,
   request,
   requestWith,
   uniqueName,
 } from './http';
-
-const payloadOf = (token: string) =>
-  JSON.parse(
-    new TextDecoder().decode(decodeBase64url(token.split('.')[1] as string) as Uint8Array),
-  ) as Record<string, unknown>;
-const now = () => Math.floor(Date.now() / 1000);
 
 function authed(path: string, token: string, init: RequestInit = {}) {
   return request(path, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });

@@ -9,10 +9,10 @@ const HARD_STOP_FAILURES = DEFAULT_LOGIN_THROTTLE.hardStopFailures;
 import type { Bindings } from '../../worker/config';
 import { database } from '../../worker/db/client';
 import { recordLoginFailure } from '../../worker/db/queries';
+import { nowSeconds as now } from '../../worker/http/context';
 import { PASSWORD, requestWith, uniqueName } from './http';
 
 const throttled = { ...env, THROTTLING: 'on' } as Bindings;
-const now = () => Math.floor(Date.now() / 1000);
 let ipCounter = 0;
 const uniqueIp = () => `198.51.100.${++ipCounter}`;
 

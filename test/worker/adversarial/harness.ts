@@ -1,16 +1,14 @@
 // Shared by the adversarial suite: one way to send a request, and one check that every response
 // passes: no 5xx, no internals, RFC 9457 problem documents for errors, nothing secret echoed back.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
-import { createApp } from '../../../worker/app';
-import { decodeBase64url, encodeBase64url } from '../../../worker/auth/base64url';
+import { encodeBase64url } from '../../../worker/auth/base64url';
 import type { Bindings } from '../../../worker/config';
+import { payloadOf, requestWith } from '../http';
 
 export const ORIGIN = 'https://gatehouse.test';
 
 // The app the Worker exports, with the test bindings. Throttling is switched off (the documented
 // test-only setting) so that hundreds of hostile requests test the parsers, not the rate limiter.
-const app = createApp();
 const testEnv = { ...env, THROTTLING: 'off' } as unknown as Bindings;
 
 // ---------------------------------------------------------------------------------------------
@@ -196,9 +194,7 @@ export async function send(path: string, init: SendInit = {}): Promise<Checked> 
   captureLogs();
   let response: Response;
   try {
-    const ctx = createExecutionContext();
-    response = await app.fetch(request, testEnv, ctx);
-    await waitOnExecutionContext(ctx);
+    response = await requestWith(testEnv, request);
   } finally {
     releaseLogs();
   }
@@ -301,9 +297,7 @@ export function segmentsOf(token: string): [string, string, string] {
 }
 
 export function claimsOf(token: string): Record<string, unknown> {
-  const bytes = decodeBase64url(segmentsOf(token)[1]);
-  if (bytes === null) throw new Error('payload is not base64url');
-  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+  return payloadOf(segmentsOf(token).join('.'));
 }
 
 /** The secret the Worker under test signs with (the first of a rotation list). */
