@@ -181,6 +181,22 @@ describe('POST /login', () => {
     expect(payloadOf(await response.text()).username).toBe('José Test');
   });
 
+  it('upgrades a hash made with other parameters on the next successful log-in', async () => {
+    const name = uniqueName('rehash');
+    const older = { ...env, PBKDF2_ITERATIONS: '50000' } as Bindings;
+    const form = { 'Content-Type': 'application/x-www-form-urlencoded' };
+    const body = new URLSearchParams({ username: name, password: PASSWORD }).toString();
+    expect((await requestWith(older, '/signup', { method: 'POST', headers: form, body })).status).toBe(201);
+    const stored = () =>
+      env.DB.prepare('SELECT password_hash AS hash FROM users WHERE username_canonical = ?')
+        .bind(name)
+        .first('hash');
+    expect(await stored()).toMatch(/^\$pbkdf2-sha256\$i=50000\$/);
+    expect((await postCredentials('/login', name, PASSWORD)).status).toBe(200);
+    expect(await stored()).toMatch(/^\$pbkdf2-sha256\$i=100000\$/);
+    expect((await postCredentials('/login', name, PASSWORD)).status).toBe(200);
+  });
+
   it('answers unknown user and wrong password byte-identically', async () => {
     const { username } = await newAccount();
     const wrong = await postCredentials('/login', username, 'not the password');

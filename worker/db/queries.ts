@@ -60,17 +60,25 @@ export async function isCommonPassword(db: Database, lowerCased: string): Promis
 
 // ---- sessions ----
 
-/** Starts a session; when the password hash needs upgrading, both writes land together. */
-export async function startSession(db: Database, session: NewSession, upgradedHash?: string): Promise<void> {
+/**
+ * Starts a session after a successful log-in, in one round trip with what goes with it: the upgraded
+ * password hash when the parameters changed, and the end of the name's failure count when it had one.
+ */
+export async function startSession(
+  db: Database,
+  session: NewSession,
+  also: { upgradedHash?: string | undefined; clearFailuresOf?: string | undefined } = {},
+): Promise<void> {
   const insert = db.insert(sessions).values(session);
-  if (upgradedHash === undefined) {
-    await insert;
-    return;
+  const rest = [];
+  if (also.upgradedHash !== undefined) {
+    rest.push(db.update(users).set({ passwordHash: also.upgradedHash }).where(eq(users.id, session.userId)));
   }
-  await db.batch([
-    insert,
-    db.update(users).set({ passwordHash: upgradedHash }).where(eq(users.id, session.userId)),
-  ]);
+  if (also.clearFailuresOf !== undefined) {
+    rest.push(db.delete(loginFailures).where(eq(loginFailures.usernameCanonical, also.clearFailuresOf)));
+  }
+  if (rest.length === 0) await insert;
+  else await db.batch([insert, ...rest]);
 }
 
 export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'>;
@@ -195,10 +203,6 @@ export async function recordLoginFailure(
         END`,
       },
     });
-}
-
-export async function clearLoginFailures(db: Database, canonical: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.usernameCanonical, canonical));
 }
 
 // ---- clean-up ----

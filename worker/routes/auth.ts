@@ -7,13 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
 import { database } from '../db/client';
-import {
-  clearLoginFailures,
-  findLoginState,
-  insertUser,
-  recordLoginFailure,
-  startSession,
-} from '../db/queries';
+import { findLoginState, insertUser, recordLoginFailure, startSession } from '../db/queries';
 import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
 import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
@@ -99,9 +93,8 @@ export const authRoutes = new Hono<AppEnv>()
         expiresAt: sessionExpiresAt,
         userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
       },
-      upgradedHash,
+      { upgradedHash, clearFailuresOf: failures === undefined ? undefined : name.canonical },
     );
-    if (failures !== undefined) await clearLoginFailures(db, name.canonical);
     return tokenResponse(
       c,
       settings,
