@@ -37,3 +37,20 @@ export function newPasswordProblem(password: string, canonicalName: string): str
 export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
 }
+
+/**
+ * The pure rules, then the common-password list (kept in D1, so the caller passes the look-up; this
+ * module stays free of storage). `isCommon` gets the NFKC, lower-cased password.
+ */
+export async function newPasswordRefusal(
+  password: string,
+  canonicalName: string,
+  isCommon: (lowerCased: string) => Promise<boolean>,
+): Promise<string | null> {
+  const problem = newPasswordProblem(password, canonicalName);
+  if (problem !== null) return problem;
+  if (await isCommon(normalizePassword(password).toLowerCase())) {
+    return 'This password is one of the most commonly used ones; choose another.';
+  }
+  return null;
+}

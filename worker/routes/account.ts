@@ -1,8 +1,7 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
 import { Hono } from 'hono';
-import { newPasswordRefusal } from '../auth/new-password';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
+import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import type { Settings } from '../config';
 import { type Database, database } from '../db/client';
 import {
@@ -10,6 +9,7 @@ import {
   deleteAccount,
   findLoginFailures,
   findUserById,
+  isCommonPassword,
   recordLoginFailure,
 } from '../db/queries';
 import { readStringFields } from '../http/body';
@@ -60,7 +60,9 @@ export const accountRoutes = new Hono<AppEnv>()
     const fields = await readStringFields(c.req.raw, ['current_password', 'new_password']);
     const db = database(c.env.DB);
     const user = await confirmPassword(db, settings, claims.sub, fields.current_password);
-    const refusal = await newPasswordRefusal(db, fields.new_password, user.usernameCanonical);
+    const refusal = await newPasswordRefusal(fields.new_password, user.usernameCanonical, (p) =>
+      isCommonPassword(db, p),
+    );
     if (refusal !== null) throw new ProblemError('invalid-request', refusal);
     const hash = await hashPassword(normalizePassword(fields.new_password), settings.pbkdf2Iterations);
     // Everyone else who had the old password (a thief included) is out; this session continues.

@@ -2,12 +2,17 @@
 
 import { Hono } from 'hono';
 import { randomId } from '../auth/access-token';
-import { newPasswordRefusal } from '../auth/new-password';
 import { hashPassword, verifyPassword } from '../auth/password';
-import { normalizePassword, passwordInputProblem } from '../auth/password-policy';
+import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
 import { database } from '../db/client';
-import { findLoginState, insertUser, recordLoginFailure, startSession } from '../db/queries';
+import {
+  findLoginState,
+  insertUser,
+  isCommonPassword,
+  recordLoginFailure,
+  startSession,
+} from '../db/queries';
 import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
 import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
@@ -27,7 +32,7 @@ export const authRoutes = new Hono<AppEnv>()
     const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
     const name = validUsername(username);
     const db = database(c.env.DB);
-    const refusal = await newPasswordRefusal(db, password, name.canonical);
+    const refusal = await newPasswordRefusal(password, name.canonical, (p) => isCommonPassword(db, p));
     if (refusal !== null) throw new ProblemError('invalid-request', refusal);
 
     const createdAt = nowSeconds();
