@@ -6,7 +6,8 @@ import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { loadSettings } from './config';
+import { type Clock, systemClock } from './clock';
+import { loadSettings, type Settings } from './config';
 import type { AppEnv } from './http/context';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
@@ -14,13 +15,38 @@ import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
 import { sessionRoutes } from './routes/sessions';
+import { SessionCheck } from './session-check/session-check';
 
 /** Credentials are small: 8 KiB leaves room for a 1,024-byte password fully percent-encoded. */
 export const MAX_BODY_BYTES = 8 * 1024;
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-export function createApp(): Hono<AppEnv> {
+export interface AppOptions {
+  /** Time for the session check; tests pass their own to move it without sleeping. */
+  readonly clock?: Clock;
+}
+
+/**
+ * One app per isolate in production (worker/index.ts). Each app has its own session cache, so tests
+ * that build several stand in for several isolates sharing one D1.
+ */
+export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const clock = options.clock ?? systemClock;
+  // Settings are parsed per `env` object; the cache is sized by them, so it is made per settings too.
+  const sessionChecks = new WeakMap<Settings, SessionCheck>();
+  const sessionCheckFor = (settings: Settings) => {
+    let check = sessionChecks.get(settings);
+    if (check === undefined) {
+      check = new SessionCheck({
+        clock,
+        maxStalenessMs: settings.revocationMaxStalenessMs,
+        cacheEntries: settings.sessionCacheEntries,
+      });
+      sessionChecks.set(settings, check);
+    }
+    return check;
+  };
 
   app.use(requestId());
   app.use(requestLog);
@@ -42,6 +68,8 @@ export function createApp(): Hono<AppEnv> {
     const result = await loadSettings(c.env);
     if (!result.ok) return problem('service-unavailable', 'The server is missing required configuration.');
     c.set('settings', result.settings);
+    c.set('sessionCheck', sessionCheckFor(result.settings));
+    c.set('clock', clock);
     await next();
   });
   // Browsers on other origins only when listed in CORS_ORIGINS; same-origin needs no CORS at all.

@@ -22,6 +22,10 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   LOGIN_HARD_STOP_SECONDS?: string;
   /** `off` disables log-in/sign-up throttling (tests only); anything else keeps it on. */
   THROTTLING?: string;
+  /** How old an isolate's view of revocations may be when it answers; 0 reads D1 every time. */
+  REVOCATION_MAX_STALENESS_MS?: string;
+  /** How many sessions each isolate remembers. */
+  SESSION_CACHE_ENTRIES?: string;
 }
 
 export interface Settings {
@@ -39,6 +43,9 @@ export interface Settings {
   readonly corsOrigins: ReadonlySet<string>;
   readonly throttling: boolean;
   readonly loginThrottle: LoginThrottlePolicy;
+  /** The revocation bound (docs/session-check.md); 0 is strict mode: D1 on every request. */
+  readonly revocationMaxStalenessMs: number;
+  readonly sessionCacheEntries: number;
 }
 
 export type SettingsResult =
@@ -50,6 +57,9 @@ export const DEFAULTS = {
   sessionLifetimeSeconds: 30 * 24 * 60 * 60,
   pbkdf2Iterations: MAX_PBKDF2_ITERATIONS,
   leewaySeconds: 30,
+  revocationMaxStalenessMs: 1000,
+  // About 300 bytes each (measured by `npm run bench`): a full cache is a few MB of the isolate's 128 MB.
+  sessionCacheEntries: 10_000,
 } as const;
 
 export const MIN_SECRET_BYTES = 32;
@@ -148,6 +158,20 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     dummyPasswordHash: dummyHash(pbkdf2Iterations),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     throttling: env.THROTTLING?.trim().toLowerCase() !== 'off',
+    revocationMaxStalenessMs: integerSetting(
+      'REVOCATION_MAX_STALENESS_MS',
+      env.REVOCATION_MAX_STALENESS_MS,
+      DEFAULTS.revocationMaxStalenessMs,
+      0,
+      300_000,
+    ),
+    sessionCacheEntries: integerSetting(
+      'SESSION_CACHE_ENTRIES',
+      env.SESSION_CACHE_ENTRIES,
+      DEFAULTS.sessionCacheEntries,
+      1,
+      1_000_000,
+    ),
     loginThrottle: {
       freeFailures: integerSetting(
         'LOGIN_FREE_FAILURES',

@@ -6,6 +6,7 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       JWT_SECRET: string;
       THROTTLING?: string;
+      REVOCATION_MAX_STALENESS_MS?: string;
     }
   }
 }

@@ -3,7 +3,16 @@
 import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { LoginThrottlePolicy } from '../auth/login-throttle';
 import type { Database } from './client';
-import { commonPasswords, loginFailures, type Session, sessions, type User, users } from './schema';
+import {
+  commonPasswords,
+  loginFailures,
+  revocationFeed,
+  type Session,
+  sessionRevocations,
+  sessions,
+  type User,
+  users,
+} from './schema';
 
 export type NewUser = typeof users.$inferInsert;
 export type NewSession = typeof sessions.$inferInsert;
@@ -24,7 +33,7 @@ export function findUserById(db: Database, id: string): Promise<User | undefined
   return db.select().from(users).where(eq(users.id, id)).get();
 }
 
-/** New hash, and every session but the caller's ended, together. */
+/** New hash, and every session but the caller's ended, together (with their revocation-feed row). */
 export async function changePassword(
   db: Database,
   userId: string,
@@ -38,14 +47,18 @@ export async function changePassword(
       .update(sessions)
       .set({ revokedAt: now })
       .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt))),
+    appendRevocationIfChanged(db, { userId, sessionId: null }, now),
   ]);
 }
 
-/** The user and all their sessions go together; the name becomes free at once. */
-export async function deleteAccount(db: Database, userId: string): Promise<void> {
+/**
+ * The user goes, and with it (ON DELETE CASCADE; D1 enforces foreign keys) every session; the name
+ * becomes free at once. The feed row makes every isolate forget the sessions it has cached.
+ */
+export async function deleteAccount(db: Database, userId: string, now: number): Promise<void> {
   await db.batch([
-    db.delete(sessions).where(eq(sessions.userId, userId)),
     db.delete(users).where(eq(users.id, userId)),
+    appendRevocationIfChanged(db, { userId, sessionId: null }, now),
   ]);
 }
 
@@ -130,26 +143,139 @@ export function listActiveSessions(db: Database, userId: string, now: number) {
     .all();
 }
 
-/** Ends one of the user's sessions; false when no such active session of theirs exists. */
+/**
+ * Ends one of the user's sessions; false when no such active session of theirs exists. The feed row is
+ * written only when the session was active, so requests about other people's ids add nothing to it.
+ */
 export async function revokeSession(
   db: Database,
   userId: string,
   sessionId: string,
   now: number,
 ): Promise<boolean> {
-  const revoked = await db
-    .update(sessions)
-    .set({ revokedAt: now })
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-    .returning({ id: sessions.id });
+  const [revoked] = await db.batch([
+    db
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+      .returning({ id: sessions.id }),
+    appendRevocationIfChanged(db, { userId, sessionId }, now),
+  ]);
   return revoked.length === 1;
 }
 
 export async function revokeAllSessions(db: Database, userId: string, now: number): Promise<void> {
-  await db
-    .update(sessions)
-    .set({ revokedAt: now })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
+  await db.batch([
+    db
+      .update(sessions)
+      .set({ revokedAt: now })
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
+    appendRevocationIfChanged(db, { userId, sessionId: null }, now),
+  ]);
+}
+
+// ---- revocation feed (docs/session-check.md) ----
+
+/**
+ * Appends a feed row when the statement just before it in the same batch changed any row. SQLite's
+ * `changes()` counts the rows of the previous statement on this connection, and a batch runs its
+ * statements in order in one transaction, so the row and the change commit together or not at all.
+ * The feed's one state row serves as the single row to select the values from.
+ */
+function appendRevocationIfChanged(
+  db: Database,
+  target: { userId: string; sessionId: string | null },
+  now: number,
+) {
+  return db.insert(sessionRevocations).select(
+    db
+      .select({
+        // NULL into an AUTOINCREMENT key takes the next sequence number.
+        seq: sql<number>`NULL`.as('seq'),
+        sessionId: sql<string | null>`${target.sessionId}`.as('session_id'),
+        userId: sql<string>`${target.userId}`.as('user_id'),
+        revokedAt: sql<number>`${now}`.as('revoked_at'),
+      })
+      .from(revocationFeed)
+      .where(and(eq(revocationFeed.id, 1), sql`changes() > 0`)),
+  );
+}
+
+export interface RevocationRow {
+  readonly seq: number;
+  /** null: every session of the user. */
+  readonly sessionId: string | null;
+  readonly userId: string;
+}
+
+export interface RevocationPage {
+  /** Rows after the asked-for sequence, oldest first, at most `limit`. */
+  readonly rows: RevocationRow[];
+  /** The highest sequence the clean-up has deleted: rows up to it are gone. */
+  readonly trimmedThrough: number;
+  /** The newest sequence in the feed when it was read (0 when empty). */
+  readonly head: number;
+}
+
+function preparePollRevocations(db: Database) {
+  // One statement: the feed's state row, joined to the rows after `after` (none: one row of NULLs).
+  return db
+    .select({
+      trimmedThrough: revocationFeed.trimmedThrough,
+      head: sql<number>`coalesce((SELECT max(seq) FROM ${sessionRevocations}), 0)`,
+      seq: sessionRevocations.seq,
+      sessionId: sessionRevocations.sessionId,
+      userId: sessionRevocations.userId,
+    })
+    .from(revocationFeed)
+    .leftJoin(sessionRevocations, gt(sessionRevocations.seq, sql.placeholder('after')))
+    .where(eq(revocationFeed.id, 1))
+    .orderBy(sessionRevocations.seq)
+    .limit(sql.placeholder('limit'))
+    .prepare();
+}
+
+const pollStatements = new WeakMap<Database, ReturnType<typeof preparePollRevocations>>();
+
+/** One page of the feed after `after`, with what tells a reader whether it has lost track. */
+export async function pollRevocations(db: Database, after: number, limit: number): Promise<RevocationPage> {
+  let statement = pollStatements.get(db);
+  if (statement === undefined) {
+    statement = preparePollRevocations(db);
+    pollStatements.set(db, statement);
+  }
+  const result = await statement.all({ after, limit });
+  const first = result[0];
+  if (first === undefined) throw new Error('revocation_feed has no state row: apply the migrations');
+  const rows: RevocationRow[] = [];
+  for (const row of result) {
+    if (row.seq !== null && row.userId !== null) {
+      rows.push({ seq: row.seq, sessionId: row.sessionId, userId: row.userId });
+    }
+  }
+  return { rows, trimmedThrough: first.trimmedThrough, head: first.head };
+}
+
+/** How many feed rows one clean-up batch deletes at most. */
+export const FEED_TRIM_BATCH = 1000;
+
+/**
+ * Deletes up to FEED_TRIM_BATCH feed rows older than `before`, recording the highest deleted sequence
+ * first so that readers who missed them notice. Returns how many rows were deleted.
+ */
+export async function trimRevocations(db: Database, before: number): Promise<number> {
+  const [, deleted] = await db.batch([
+    db.update(revocationFeed).set({
+      trimmedThrough: sql`max(${revocationFeed.trimmedThrough}, coalesce((SELECT max(seq) FROM (
+        SELECT seq FROM ${sessionRevocations} WHERE revoked_at < ${before} ORDER BY seq LIMIT ${FEED_TRIM_BATCH}
+      )), 0))`,
+    }),
+    db
+      .delete(sessionRevocations)
+      .where(sql`${sessionRevocations.seq} <= (SELECT trimmed_through FROM ${revocationFeed} WHERE id = 1)`)
+      .returning({ seq: sessionRevocations.seq }),
+  ]);
+  return deleted.length;
 }
 
 // ---- failed log-ins ----
@@ -210,8 +336,23 @@ export async function recordLoginFailure(
 /** How long a name's failure count survives without new failures. */
 export const FAILURE_MEMORY_SECONDS = 24 * 3600;
 
-/** Deletes ended sessions and forgotten failure counts (run by the Cron Trigger). */
+/**
+ * How long revocation-feed rows are kept. An isolate that last read the feed before rows it had not
+ * seen were trimmed finds `trimmed_through` past its position and empties its cache, so trimming never
+ * lets a revoked session pass; a day only means a live isolate almost never has to.
+ */
+export const FEED_RETENTION_SECONDS = 24 * 3600;
+/** Bounds one clean-up run: at most this many trim batches (FEED_TRIM_BATCH rows each). */
+const MAX_TRIM_BATCHES = 100;
+
+/** Deletes ended sessions, forgotten failure counts and old feed rows (run by the Cron Trigger). */
 export async function deleteStaleRows(db: Database, now: number) {
+  let revocations = 0;
+  for (let batch = 0; batch < MAX_TRIM_BATCHES; batch++) {
+    const deleted = await trimRevocations(db, now - FEED_RETENTION_SECONDS);
+    revocations += deleted;
+    if (deleted < FEED_TRIM_BATCH) break;
+  }
   const [endedSessions, staleFailures] = await db.batch([
     db
       .delete(sessions)
@@ -227,5 +368,5 @@ export async function deleteStaleRows(db: Database, now: number) {
       )
       .returning({ name: loginFailures.usernameCanonical }),
   ]);
-  return { sessions: endedSessions.length, loginFailures: staleFailures.length };
+  return { sessions: endedSessions.length, loginFailures: staleFailures.length, revocations };
 }

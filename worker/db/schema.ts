@@ -50,5 +50,26 @@ export const commonPasswords = sqliteTable('common_passwords', {
   password: text('password').primaryKey(),
 });
 
+// The revocation feed (docs/session-check.md): one row per change that ends sessions, appended in the
+// same batch as the change, so every isolate can evict what it has cached. A row names one session, or
+// (session_id NULL) every session of the user. No foreign key: rows outlive a deleted account.
+export const sessionRevocations = sqliteTable(
+  'session_revocations',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id'),
+    userId: text('user_id').notNull(),
+    revokedAt: integer('revoked_at').notNull(),
+  },
+  (table) => [index('session_revocations_revoked_at_idx').on(table.revokedAt)],
+);
+
+// One row (id = 1): the highest `seq` the nightly clean-up has trimmed from the feed. An isolate whose
+// last applied `seq` is below it has missed rows and empties its cache instead of guessing.
+export const revocationFeed = sqliteTable('revocation_feed', {
+  id: integer('id').primaryKey(),
+  trimmedThrough: integer('trimmed_through').notNull(),
+});
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

@@ -1,35 +1,69 @@
-// Guards every authenticated route: header → token (cached key, signature first) → one session read.
+// Guards every authenticated route: header → token (cached key, signature first) → session check
+// (the isolate's cache within the revocation bound, or one D1 read: docs/session-check.md).
 import { createMiddleware } from 'hono/factory';
 import { readAccessToken, tokenFromAuthorization } from '../auth/access-token';
-import { database } from '../db/client';
-import { findSession, touchSession } from '../db/queries';
-import { type AppEnv, nowSeconds } from './context';
+import { type Database, database } from '../db/client';
+import { findSession, pollRevocations, touchSession } from '../db/queries';
+import type { SessionStore } from '../session-check/session-check';
+import type { AppEnv } from './context';
 import { problem } from './problem';
 
 /** `last_used_at` is refreshed at most this often, so reads do not all become writes. */
 export const TOUCH_INTERVAL_SECONDS = 60;
 
-export const requireSession = createMiddleware<AppEnv>(async (c, next) => {
-  const settings = c.get('settings');
-  const now = nowSeconds();
-  const token = tokenFromAuthorization(c.req.header('Authorization'));
-  const claims = token === null ? null : await readAccessToken(token, settings, now);
-  // Every kind of failure gets the same 401, so a client learns nothing about why.
-  if (claims === null) return problem('invalid-token');
+const stores = new WeakMap<Database, SessionStore>();
 
-  const db = database(c.env.DB);
-  const session = await findSession(db, claims.sid);
-  if (
-    session === undefined ||
-    session.userId !== claims.sub ||
-    session.revokedAt !== null ||
-    session.expiresAt <= now
-  ) {
-    return problem('invalid-token');
+function sessionStore(db: Database): SessionStore {
+  let store = stores.get(db);
+  if (store === undefined) {
+    store = {
+      read: (sessionId) => findSession(db, sessionId),
+      poll: (after, limit) => pollRevocations(db, after, limit),
+    };
+    stores.set(db, store);
   }
-  if (session.lastUsedAt === null || now - session.lastUsedAt >= TOUCH_INTERVAL_SECONDS) {
-    c.executionCtx.waitUntil(touchSession(db, claims.sid, now).catch(() => undefined));
-  }
-  c.set('caller', { claims, session });
-  await next();
-});
+  return store;
+}
+
+function sessionGuard(from: 'cache' | 'primary') {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const settings = c.get('settings');
+    const now = Math.floor(c.get('clock')() / 1000);
+    const token = tokenFromAuthorization(c.req.header('Authorization'));
+    const claims = token === null ? null : await readAccessToken(token, settings, now);
+    // Every kind of failure gets the same 401, so a client learns nothing about why.
+    if (claims === null) return problem('invalid-token');
+
+    const db = database(c.env.DB);
+    const background = (work: Promise<unknown>) => c.executionCtx.waitUntil(work);
+    const store = sessionStore(db);
+    const session =
+      from === 'primary'
+        ? await store.read(claims.sid)
+        : await c.get('sessionCheck').find(store, claims.sid, background);
+    if (
+      session === undefined ||
+      session.userId !== claims.sub ||
+      session.revokedAt !== null ||
+      session.expiresAt <= now
+    ) {
+      return problem('invalid-token');
+    }
+    if (session.lastUsedAt === null || now - session.lastUsedAt >= TOUCH_INTERVAL_SECONDS) {
+      // The cached facts carry the new time too, so this isolate writes once a minute, not per request.
+      session.lastUsedAt = now;
+      background(touchSession(db, claims.sid, now).catch(() => undefined));
+    }
+    c.set('caller', { claims, session });
+    await next();
+  });
+}
+
+/** For reads: the session from the isolate's cache, as of a revocation view within the bound. */
+export const requireSession = sessionGuard('cache');
+
+/**
+ * For the routes that mint tokens or change credentials (refresh, password, account deletion): the
+ * session as the primary has it now, so a just-revoked token cannot do them even within the bound.
+ */
+export const requireCurrentSession = sessionGuard('primary');

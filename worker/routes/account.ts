@@ -16,7 +16,7 @@ import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
-import { requireSession } from '../http/require-session';
+import { requireCurrentSession } from '../http/require-session';
 
 /**
  * The caller's user row when `password` is theirs; otherwise a ProblemError (401, 403 or 429). Wrong
@@ -54,7 +54,7 @@ async function confirmPassword(db: Database, settings: Settings, userId: string,
 }
 
 export const accountRoutes = new Hono<AppEnv>()
-  .post('/password', requireSession, ipRateLimit, async (c) => {
+  .post('/password', requireCurrentSession, ipRateLimit, async (c) => {
     const settings = c.get('settings');
     const { claims } = c.get('caller');
     const fields = await readStringFields(c.req.raw, ['current_password', 'new_password']);
@@ -67,13 +67,15 @@ export const accountRoutes = new Hono<AppEnv>()
     const hash = await hashPassword(normalizePassword(fields.new_password), settings.pbkdf2Iterations);
     // Everyone else who had the old password (a thief included) is out; this session continues.
     await changePassword(db, user.id, hash, claims.sid, nowSeconds());
+    c.get('sessionCheck').forget({ userId: user.id });
     return c.body(null, 204);
   })
-  .delete('/account', requireSession, ipRateLimit, async (c) => {
+  .delete('/account', requireCurrentSession, ipRateLimit, async (c) => {
     const { claims } = c.get('caller');
     const { password } = await readStringFields(c.req.raw, ['password']);
     const db = database(c.env.DB);
     const user = await confirmPassword(db, c.get('settings'), claims.sub, password);
-    await deleteAccount(db, user.id);
+    await deleteAccount(db, user.id, nowSeconds());
+    c.get('sessionCheck').forget({ userId: user.id });
     return c.body(null, 204);
   });

@@ -1,10 +1,10 @@
-// Sessions of the caller: log out, list, end one or all, refresh the token (SPEC §3: revocation is immediate).
+// Sessions of the caller: log out, list, end one or all, refresh the token (revocation: docs/session-check.md).
 import { Hono } from 'hono';
 import { database } from '../db/client';
 import { listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
 import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
 import { problem } from '../http/problem';
-import { requireSession } from '../http/require-session';
+import { requireCurrentSession, requireSession } from '../http/require-session';
 import { tokenResponse } from '../http/token-response';
 
 /** Session ids are 22 base64url characters; anything else cannot name one. */
@@ -14,9 +14,10 @@ export const sessionRoutes = new Hono<AppEnv>()
   .post('/logout', requireSession, async (c) => {
     const { claims } = c.get('caller');
     await revokeSession(database(c.env.DB), claims.sub, claims.sid, nowSeconds());
+    c.get('sessionCheck').forget({ sessionId: claims.sid });
     return c.body(null, 204);
   })
-  .post('/refresh', requireSession, async (c) => {
+  .post('/refresh', requireCurrentSession, async (c) => {
     const { claims, session } = c.get('caller');
     // Same session, new expiry — never past the session's absolute end.
     return tokenResponse(c, c.get('settings'), claims, session.expiresAt, nowSeconds());
@@ -35,7 +36,9 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ sessions: list }, 200, NO_STORE);
   })
   .delete('/sessions', requireSession, async (c) => {
-    await revokeAllSessions(database(c.env.DB), c.get('caller').claims.sub, nowSeconds());
+    const userId = c.get('caller').claims.sub;
+    await revokeAllSessions(database(c.env.DB), userId, nowSeconds());
+    c.get('sessionCheck').forget({ userId });
     return c.body(null, 204);
   })
   .delete('/sessions/:id', requireSession, async (c) => {
@@ -45,5 +48,6 @@ export const sessionRoutes = new Hono<AppEnv>()
     if (!SESSION_ID.test(id) || !(await revokeSession(database(c.env.DB), claims.sub, id, nowSeconds()))) {
       return problem('not-found', 'You have no active session with that id.');
     }
+    c.get('sessionCheck').forget({ sessionId: id });
     return c.body(null, 204);
   });

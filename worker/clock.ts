@@ -1,0 +1,7 @@
+/**
+ * Milliseconds since the Unix epoch. Passed in rather than read from `Date.now()` where behaviour
+ * depends on time passing, so tests move time forward instead of sleeping.
+ */
+export type Clock = () => number;
+
+export const systemClock: Clock = () => Date.now();
