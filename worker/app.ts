@@ -1,6 +1,5 @@
 // The map of the API: middleware in the order a request meets it, then the routes.
 
-import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -9,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type Clock, systemClock } from './clock';
 import { loadSettings, type Settings } from './config';
 import type { AppEnv } from './http/context';
+import { Hono } from './http/hono';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
 import { accountRoutes } from './routes/account';

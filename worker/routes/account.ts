@@ -1,5 +1,5 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
-import { Hono } from 'hono';
+
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import type { Settings } from '../config';
@@ -14,6 +14,7 @@ import {
 } from '../db/queries';
 import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
+import { Hono } from '../http/hono';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
 import { requireCurrentSession } from '../http/require-session';

@@ -1,6 +1,5 @@
 // POST /signup and POST /login: the tutorial's contract (SPEC §2), plain text or JSON by Accept.
 
-import { Hono } from 'hono';
 import { randomId } from '../auth/access-token';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
@@ -15,6 +14,7 @@ import {
 } from '../db/queries';
 import { readStringFields } from '../http/body';
 import { type AppEnv, nowSeconds } from '../http/context';
+import { Hono } from '../http/hono';
 import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';
 import { ProblemError, problem } from '../http/problem';

@@ -1,6 +1,7 @@
 // GET /data: the protected resource of the tutorial.
-import { Hono } from 'hono';
+
 import type { AppEnv } from '../http/context';
+import { Hono } from '../http/hono';
 import { wantsJson } from '../http/negotiate';
 import { requireSession } from '../http/require-session';
 
