@@ -97,8 +97,9 @@ export const api = {
     call<unknown>('DELETE', `/sessions/${encodeURIComponent(id)}`, { token }),
   /** A new token for the same session. */
   refresh: (token: string) => call<TokenResponse>('POST', '/refresh', { token }),
+  /** Ends every session, this one too, and answers the token of a new one. */
   changePassword: (token: string, body: { current_password: string; new_password: string }) =>
-    call<unknown>('POST', '/password', { token, body }),
+    call<TokenResponse>('POST', '/password', { token, body }),
   deleteAccount: (token: string, password: string) =>
     call<unknown>('DELETE', '/account', { token, body: { password } }),
 };

@@ -11,7 +11,7 @@ import { HomeScreen } from './screens/home';
 import { LoginScreen } from './screens/login';
 import { restoreSession, type Session, sessionFromToken } from './session';
 import { forgetToken, keepToken, type LogoutReason, listenToTabs } from './tabs';
-import { requestPersistentStorage } from './token-store';
+import { loadStoredToken, requestPersistentStorage } from './token-store';
 import { UpdatePrompt } from './update-prompt';
 
 const NOTICES: Readonly<Record<LogoutReason | 'badToken', string>> = {
@@ -42,6 +42,8 @@ export interface PageProps {
   readonly onSessionEnded: () => void;
   /** The person ended their own session from the page (log out everywhere, account deleted). */
   readonly onSignedOut: (reason: LogoutReason) => void;
+  /** The server answered a new token for this person (a password change starts a new session). */
+  readonly onNewToken: (token: string) => Promise<void>;
 }
 
 type PageModule = { default: FunctionComponent<PageProps> };
@@ -147,14 +149,30 @@ export function App() {
     [leave],
   );
 
-  const sessionEnded = useCallback(() => void leave('ended', true), [leave]);
+  // A refresh replaces the token for good (the old one gets 401), so a 401 may only mean that another
+  // tab refreshed while this request was under way: then the stored token is newer, and is taken.
+  const shown = useRef<Session | null>(null);
+  const sessionEnded = useCallback(async () => {
+    const stored = await loadStoredToken();
+    const current = shown.current;
+    if (stored !== null && stored !== 'unavailable' && current !== null && stored.token !== current.token) {
+      const next = sessionFromToken(stored.token, stored.receivedAt);
+      if (next !== null && !isExpired(next)) {
+        setView({ screen: 'in', session: next });
+        return;
+      }
+    }
+    await leave('ended', true);
+  }, [leave]);
+  const onSessionEnded = useCallback(() => void sessionEnded(), [sessionEnded]);
   const signedOut = useCallback((reason: LogoutReason) => void leave(reason, true), [leave]);
 
   const session = view.screen === 'in' ? view.session : null;
+  shown.current = session;
   useExpiry(session === null ? null : session.exp, () => void leave('expired', true));
   useSilentRefresh(session, (result) => {
     if (result.kind === 'session') setView({ screen: 'in', session: result.session });
-    else sessionEnded();
+    else void sessionEnded();
   });
 
   const takeFocus = settled.current;
@@ -171,7 +189,13 @@ export function App() {
       />
     );
   } else if (session !== null) {
-    const props = { session, online, onSessionEnded: sessionEnded, onSignedOut: signedOut };
+    const props = {
+      session,
+      online,
+      onSessionEnded,
+      onSignedOut: signedOut,
+      onNewToken: logIn,
+    };
     screen = (
       // One frame per page: a new page takes focus to its title.
       <Frame

@@ -224,7 +224,7 @@ describe('account', () => {
       assert.deepEqual(await axe(page), [], 'account page with an error');
 
       await fresh.fill(next);
-      assert.equal((await submit()).status(), 204);
+      assert.equal((await submit()).status(), 200);
       await page
         .getByText('Your password has been changed. Every other device has been logged out')
         .waitFor();

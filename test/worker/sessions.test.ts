@@ -146,7 +146,7 @@ describe('POST /refresh', () => {
 });
 
 describe('POST /password', () => {
-  it('changes the password and ends every other session; the caller’s continues', async () => {
+  it('changes the password, ends every session, the caller’s too, and answers a new session’s token', async () => {
     const { username, token } = await newAccount();
     const other = await loginAgain(username, 'stolen phone');
     const change = await authed(
@@ -154,11 +154,24 @@ describe('POST /password', () => {
       token,
       jsonBody('POST', { current_password: PASSWORD, new_password: 'a brand new passphrase' }),
     );
-    expect(change.status).toBe(204);
-    expect((await getData(token)).status).toBe(200);
+    expect(change.status).toBe(200);
+    expect(change.headers.get('Cache-Control')).toBe('no-store');
+    const fresh = await change.text();
+    expect(payloadOf(fresh).sid).not.toBe(payloadOf(token).sid);
+    expect((await getData(fresh)).status).toBe(200);
+    await expectProblem(await getData(token), 401, 'invalid-token');
     await expectProblem(await getData(other), 401, 'invalid-token');
     expect((await postCredentials('/login', username, PASSWORD)).status).toBe(401);
     expect((await postCredentials('/login', username, 'a brand new passphrase')).status).toBe(200);
+
+    const json = await authed('/password', fresh, {
+      ...jsonBody('POST', {
+        current_password: 'a brand new passphrase',
+        new_password: 'yet another passphrase',
+      }),
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    });
+    expect(await json.json()).toMatchObject({ token_type: 'Bearer', expires_in: 15 * 86400, username });
   });
 
   it('refuses a wrong current password (403) and a weak new one (400), changing nothing', async () => {

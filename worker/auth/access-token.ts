@@ -10,6 +10,8 @@ export interface AccessClaims {
   readonly sid: string;
   /** Display username, which the tutorial's client reads to greet the person. */
   readonly username: string;
+  /** The session's token generation when this token was issued (0 for tokens from before refresh rotation). */
+  readonly gen: number;
   readonly iat: number;
   readonly exp: number;
 }
@@ -20,7 +22,7 @@ export function randomId(bytes = 16): string {
 
 export async function issueAccessToken(
   settings: Settings,
-  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username'>,
+  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username' | 'gen'>,
   now: number,
   expiresAt: number,
 ): Promise<string> {
@@ -28,6 +30,7 @@ export async function issueAccessToken(
     username: subject.username,
     sub: subject.sub,
     sid: subject.sid,
+    gen: subject.gen,
     jti: randomId(),
     iat: now,
     exp: expiresAt,
@@ -49,9 +52,17 @@ export async function readAccessToken(
     audience: settings.audience,
   });
   if (payload === null) return null;
-  const { sub, sid, username, iat, exp } = payload;
+  const { sub, sid, username, iat, exp, gen = 0 } = payload;
   if (typeof sub !== 'string' || typeof sid !== 'string' || typeof username !== 'string') return null;
-  return { sub, sid, username, iat: typeof iat === 'number' ? iat : 0, exp: exp as number };
+  if (!Number.isSafeInteger(gen) || (gen as number) < 0) return null;
+  return {
+    sub,
+    sid,
+    username,
+    gen: gen as number,
+    iat: typeof iat === 'number' ? iat : 0,
+    exp: exp as number,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 // The statements the routes need. Uniqueness is decided by the unique index, never by a read before
 // a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
-import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
 import type { LoginThrottlePolicy } from '../auth/login-throttle';
 import type { Database } from './client';
 import {
@@ -33,12 +33,15 @@ export function findUserById(db: Database, id: string): Promise<User | undefined
   return db.select().from(users).where(eq(users.id, id)).get();
 }
 
-/** New hash, and every session but the caller's ended, together (with their revocation-feed row). */
+/**
+ * New hash, every session of the user ended (the caller's too, so a stolen copy of its token dies
+ * with the old password) with their feed row, and the caller's fresh session: one batch.
+ */
 export async function changePassword(
   db: Database,
   userId: string,
   passwordHash: string,
-  keepSessionId: string,
+  newSession: NewSession,
   now: number,
 ) {
   await db.batch([
@@ -46,8 +49,9 @@ export async function changePassword(
     db
       .update(sessions)
       .set({ revokedAt: now })
-      .where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId), isNull(sessions.revokedAt))),
+      .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
     appendRevocationIfChanged(db, { userId, sessionId: null }, now),
+    db.insert(sessions).values(newSession),
   ]);
 }
 
@@ -94,7 +98,7 @@ export async function startSession(
   else await db.batch([insert, ...rest]);
 }
 
-export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt'>;
+export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'generation'>;
 
 function prepareFindSession(db: Database) {
   return db
@@ -103,6 +107,7 @@ function prepareFindSession(db: Database) {
       expiresAt: sessions.expiresAt,
       revokedAt: sessions.revokedAt,
       lastUsedAt: sessions.lastUsedAt,
+      generation: sessions.generation,
     })
     .from(sessions)
     .where(eq(sessions.id, sql.placeholder('id')))
@@ -162,6 +167,34 @@ export async function revokeSession(
     appendRevocationIfChanged(db, { userId, sessionId }, now),
   ]);
   return revoked.length === 1;
+}
+
+/**
+ * Moves an active session from token generation `from` to `from + 1`; false when the session has
+ * already moved on (the token was replaced: reuse) or has ended. Conditional, so of concurrent
+ * refreshes of one token exactly one succeeds. The feed row makes other isolates drop the old facts.
+ */
+export async function advanceGeneration(
+  db: Database,
+  session: { userId: string; sessionId: string; from: number },
+  now: number,
+): Promise<boolean> {
+  const [advanced] = await db.batch([
+    db
+      .update(sessions)
+      .set({ generation: session.from + 1 })
+      .where(
+        and(
+          eq(sessions.id, session.sessionId),
+          eq(sessions.generation, session.from),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, now),
+        ),
+      )
+      .returning({ id: sessions.id }),
+    appendRevocationIfChanged(db, { userId: session.userId, sessionId: session.sessionId }, now),
+  ]);
+  return advanced.length === 1;
 }
 
 export async function revokeAllSessions(db: Database, userId: string, now: number): Promise<void> {

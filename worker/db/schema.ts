@@ -29,6 +29,9 @@ export const sessions = sqliteTable(
     revokedAt: integer('revoked_at'),
     lastUsedAt: integer('last_used_at'),
     userAgent: text('user_agent'),
+    // Which token of the session is current: each refresh moves it on, and only a token that carries
+    // it (claim `gen`) is accepted. Presenting an older one to /refresh is reuse and ends the session.
+    generation: integer('generation').notNull().default(0),
   },
   (table) => [
     index('sessions_user_id_idx').on(table.userId),

@@ -3,7 +3,7 @@
 import { createMiddleware } from 'hono/factory';
 import { readAccessToken, tokenFromAuthorization } from '../auth/access-token';
 import { type Database, database } from '../db/client';
-import { findSession, pollRevocations, touchSession } from '../db/queries';
+import { findSession, pollRevocations, revokeSession, touchSession } from '../db/queries';
 import type { SessionStore } from '../session-check/session-check';
 import type { AppEnv } from './context';
 import { problem } from './problem';
@@ -25,7 +25,11 @@ function sessionStore(db: Database): SessionStore {
   return store;
 }
 
-function sessionGuard(from: 'cache' | 'primary') {
+/**
+ * `from`: the isolate's cache or the primary. `onReplacedToken`: what a token that a refresh has
+ * replaced gets; on /refresh it is reuse of a one-time token, which ends the session (docs/security.md).
+ */
+function sessionGuard(from: 'cache' | 'primary', onReplacedToken: 'refuse' | 'end-session' = 'refuse') {
   return createMiddleware<AppEnv>(async (c, next) => {
     const settings = c.get('settings');
     const now = Math.floor(c.get('clock')() / 1000);
@@ -40,13 +44,20 @@ function sessionGuard(from: 'cache' | 'primary') {
     const session =
       from === 'primary'
         ? await store.read(claims.sid)
-        : await c.get('sessionCheck').find(store, claims.sid, background);
+        : await c.get('sessionCheck').find(store, claims.sid, claims.gen, background);
     if (
       session === undefined ||
       session.userId !== claims.sub ||
       session.revokedAt !== null ||
       session.expiresAt <= now
     ) {
+      return problem('invalid-token');
+    }
+    if (session.generation !== claims.gen) {
+      if (onReplacedToken === 'end-session' && claims.gen < session.generation) {
+        await revokeSession(db, claims.sub, claims.sid, now);
+        c.get('sessionCheck').forget({ sessionId: claims.sid });
+      }
       return problem('invalid-token');
     }
     if (session.lastUsedAt === null || now - session.lastUsedAt >= TOUCH_INTERVAL_SECONDS) {
@@ -67,3 +78,6 @@ export const requireSession = sessionGuard('cache');
  * session as the primary has it now, so a just-revoked token cannot do them even within the bound.
  */
 export const requireCurrentSession = sessionGuard('primary');
+
+/** For /refresh: like requireCurrentSession, and a replaced token presented here ends its session. */
+export const requireRefreshableSession = sessionGuard('primary', 'end-session');

@@ -8,7 +8,7 @@ import { wantsJson } from './negotiate';
 export async function tokenResponse(
   c: Context<AppEnv>,
   settings: Settings,
-  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username'>,
+  subject: Pick<AccessClaims, 'sub' | 'sid' | 'username' | 'gen'>,
   sessionExpiresAt: number,
   now: number,
 ): Promise<Response> {

@@ -1,5 +1,6 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
 
+import { randomId } from '../auth/access-token';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import type { Settings } from '../config';
@@ -18,6 +19,7 @@ import { Hono } from '../http/hono';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
 import { requireCurrentSession } from '../http/require-session';
+import { tokenResponse } from '../http/token-response';
 
 /**
  * The caller's user row when `password` is theirs; otherwise a ProblemError (401, 403 or 429). Wrong
@@ -66,10 +68,20 @@ export const accountRoutes = new Hono<AppEnv>()
     );
     if (refusal !== null) throw new ProblemError('invalid-request', refusal);
     const hash = await hashPassword(normalizePassword(fields.new_password), settings.pbkdf2Iterations);
-    // Everyone else who had the old password (a thief included) is out; this session continues.
-    await changePassword(db, user.id, hash, claims.sid, nowSeconds());
+    // Every token of the old password is out, the caller's too (a stolen copy of it included); the
+    // caller continues in a new session, answered like a log-in.
+    const now = nowSeconds();
+    const session = {
+      id: randomId(),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: now + settings.sessionLifetimeSeconds,
+      userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
+    };
+    await changePassword(db, user.id, hash, session, now);
     c.get('sessionCheck').forget({ userId: user.id });
-    return c.body(null, 204);
+    const subject = { sub: user.id, sid: session.id, username: user.username, gen: 0 };
+    return tokenResponse(c, settings, subject, session.expiresAt, now);
   })
   .delete('/account', requireCurrentSession, ipRateLimit, async (c) => {
     const { claims } = c.get('caller');

@@ -103,7 +103,7 @@ export const authRoutes = new Hono<AppEnv>()
     return tokenResponse(
       c,
       settings,
-      { sub: user.id, sid: sessionId, username: user.username },
+      { sub: user.id, sid: sessionId, username: user.username, gen: 0 },
       sessionExpiresAt,
       now,
     );

@@ -1,11 +1,11 @@
 // Sessions of the caller: log out, list, end one or all, refresh the token (revocation: docs/session-check.md).
 
 import { database } from '../db/client';
-import { listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
+import { advanceGeneration, listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
 import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
 import { Hono } from '../http/hono';
 import { problem } from '../http/problem';
-import { requireCurrentSession, requireSession } from '../http/require-session';
+import { requireRefreshableSession, requireSession } from '../http/require-session';
 import { tokenResponse } from '../http/token-response';
 
 /** Session ids are 22 base64url characters; anything else cannot name one. */
@@ -18,10 +18,23 @@ export const sessionRoutes = new Hono<AppEnv>()
     c.get('sessionCheck').forget({ sessionId: claims.sid });
     return c.body(null, 204);
   })
-  .post('/refresh', requireCurrentSession, async (c) => {
+  .post('/refresh', requireRefreshableSession, async (c) => {
     const { claims, session } = c.get('caller');
-    // Same session, new expiry — never past the session's absolute end.
-    return tokenResponse(c, c.get('settings'), claims, session.expiresAt, nowSeconds());
+    const db = database(c.env.DB);
+    const now = nowSeconds();
+    // One-time: of concurrent refreshes of one token one wins; the others presented a token that was
+    // replaced while they ran, which is reuse, so the session ends (docs/security.md).
+    const advanced = await advanceGeneration(
+      db,
+      { userId: claims.sub, sessionId: claims.sid, from: claims.gen },
+      now,
+    );
+    if (!advanced) await revokeSession(db, claims.sub, claims.sid, now);
+    c.get('sessionCheck').forget({ sessionId: claims.sid });
+    if (!advanced) return problem('invalid-token');
+    // Same session, next generation, new expiry — never past the session's absolute end.
+    const next = { ...claims, gen: claims.gen + 1 };
+    return tokenResponse(c, c.get('settings'), next, session.expiresAt, now);
   })
   .get('/sessions', requireSession, async (c) => {
     const { claims } = c.get('caller');

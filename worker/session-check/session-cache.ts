@@ -5,6 +5,7 @@ export interface SessionFacts {
   readonly userId: string;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
+  readonly generation: number;
   lastUsedAt: number | null;
 }
 

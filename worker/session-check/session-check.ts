@@ -34,22 +34,26 @@ export class SessionCheck {
 
   /**
    * The session's facts, revoked or not, as of a revocation view no older than the bound; undefined
-   * when the session does not exist. `background` keeps early polls alive past the response.
+   * when the session does not exist. Facts older than `generation` (the token was refreshed elsewhere
+   * since this isolate cached them) are read again. `background` keeps early polls alive past the
+   * response.
    */
   async find(
     store: SessionStore,
     sessionId: string,
+    generation: number,
     background: (work: Promise<unknown>) => void,
   ): Promise<SessionFacts | undefined> {
     if (this.strict) return store.read(sessionId);
     const poll: PollFeed = (after, limit) => store.poll(after, limit);
     const cached = this.cache.get(sessionId);
     if (cached === ENDED) return undefined;
-    if (cached !== undefined) {
+    if (cached !== undefined && cached.generation >= generation) {
       await this.view.fresh(poll, background);
       // The poll may just have evicted it.
       const entry = this.cache.get(sessionId);
-      if (entry !== undefined) return entry === ENDED ? undefined : entry;
+      if (entry === ENDED) return undefined;
+      if (entry !== undefined && entry.generation >= generation) return entry;
     } else {
       this.view.prefetch(poll, background);
     }

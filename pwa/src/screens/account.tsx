@@ -21,7 +21,7 @@ function field(form: HTMLFormElement, name: string): string {
 }
 
 export default function AccountScreen(props: PageProps) {
-  const { session, onSessionEnded, onSignedOut } = props;
+  const { session, onSessionEnded, onSignedOut, onNewToken } = props;
   const [changing, setChanging] = useState(false);
   const [changeResult, setChangeResult] = useState<Result>(null);
   const [deleting, setDeleting] = useState(false);
@@ -47,6 +47,8 @@ export default function AccountScreen(props: PageProps) {
         ok: true,
         text: 'Your password has been changed. Every other device has been logged out; this one stays logged in.',
       });
+      // Every earlier token has ended, this device's too: it continues with the new session's.
+      await onNewToken(outcome.body.access_token);
     } else if (statusOf(outcome) === 401) onSessionEnded();
     else setChangeResult({ ok: false, text: refusal(outcome, WRONG_PASSWORD) });
   }
