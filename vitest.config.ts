@@ -1,16 +1,22 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { SETTING_NAMES } from './worker/config';
 
 // Worker tests run inside workerd with the bindings from wrangler.toml and a real local D1,
 // migrated from drizzle/ in test/setup.ts. The secret is a test-only value.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./drizzle');
+  // wrangler also loads the developer's .dev.vars for this config, and the plugin has no switch to stop
+  // it: every setting is pinned here instead, so the tests run with the documented defaults whatever
+  // .dev.vars says. Empty means unset to worker/config.ts.
+  const defaults = Object.fromEntries(SETTING_NAMES.map((name) => [name, '']));
   return {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
           bindings: {
+            ...defaults,
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: 'test-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
             // Throttling is switched on per test where it is the subject (test/worker/throttling.test.ts).

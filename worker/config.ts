@@ -24,6 +24,27 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   THROTTLING?: string;
 }
 
+/**
+ * The name of every setting above, for whoever must set all of them: the Worker tests pin each one, so
+ * a developer's `.dev.vars` cannot change what they test. The type makes a new setting a compile error
+ * here until it is listed.
+ */
+export const SETTING_NAMES = Object.keys({
+  JWT_SECRET: true,
+  TOKEN_TTL_SECONDS: true,
+  PBKDF2_ITERATIONS: true,
+  JWT_ISSUER: true,
+  JWT_AUDIENCE: true,
+  JWT_LEEWAY_SECONDS: true,
+  SESSION_LIFETIME_SECONDS: true,
+  CORS_ORIGINS: true,
+  LOGIN_FREE_FAILURES: true,
+  LOGIN_MAX_BACKOFF_SECONDS: true,
+  LOGIN_HARD_STOP_FAILURES: true,
+  LOGIN_HARD_STOP_SECONDS: true,
+  THROTTLING: true,
+} satisfies Record<Exclude<keyof Bindings, keyof Env>, true>);
+
 export interface Settings {
   readonly keyring: JwtKeyring;
   /** Lifetime of one access token; refreshing issues a new one. */
