@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
-import { SETTING_NAMES } from './worker/config';
+import { SETTING_NAMES } from './worker/setting-names.ts';
 
 // Worker tests run inside workerd with the bindings from wrangler.toml and a real local D1,
 // migrated from drizzle/ in test/setup.ts. The secret is a test-only value.
@@ -15,6 +15,9 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // A real D1 that no migration ever touches: every statement fails, as on a broken database
+          // (test/worker/logging.test.ts).
+          d1Databases: { UNMIGRATED_DB: 'gatehouse-unmigrated' },
           bindings: {
             ...defaults,
             TEST_MIGRATIONS: migrations,

@@ -10,6 +10,7 @@ import { loadSettings } from './config';
 import type { AppEnv } from './http/context';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
+import { errorFields, log } from './log';
 import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
@@ -22,8 +23,15 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.use(requestId());
+  // Our own id for every request, never one a client sent (`headerName: ''` reads no header): a
+  // client's X-Request-Id could forge or collide with another request's id in the logs.
+  app.use(requestId({ headerName: '' }));
   app.use(requestLog);
+  // On every response, errors included: hono's header would not reach responses built by problem().
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('X-Request-Id', c.get('requestId'));
+  });
   app.use(
     secureHeaders({
       // API responses are data, never documents: nothing may load or frame them.
@@ -76,12 +84,11 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', accountRoutes);
 
   app.notFound(() => problem('not-found'));
-  app.onError((error) => {
+  app.onError((error, c) => {
     if (error instanceof ProblemError) return problem(error.type, error.detail, error.headers);
-    // Logged with its cause for us, answered without it for the client.
-    console.error(
-      JSON.stringify({ level: 'error', event: 'unhandled', name: error.name, message: error.message }),
-    );
+    // Its name and code for us, never its message (a failed statement's parameters are there); the
+    // client gets a bare 500.
+    log('error', 'unhandled', { request_id: c.get('requestId'), ...errorFields(error) });
     return problem('internal-error');
   });
   return app;

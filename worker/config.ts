@@ -3,6 +3,7 @@
 import { createKeyring, type JwtKeyring } from './auth/jwt';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { dummyHash, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './auth/password';
+import { log } from './log';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
 export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
@@ -23,27 +24,6 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   /** `off` disables log-in/sign-up throttling (tests only); anything else keeps it on. */
   THROTTLING?: string;
 }
-
-/**
- * The name of every setting above, for whoever must set all of them: the Worker tests pin each one, so
- * a developer's `.dev.vars` cannot change what they test. The type makes a new setting a compile error
- * here until it is listed.
- */
-export const SETTING_NAMES = Object.keys({
-  JWT_SECRET: true,
-  TOKEN_TTL_SECONDS: true,
-  PBKDF2_ITERATIONS: true,
-  JWT_ISSUER: true,
-  JWT_AUDIENCE: true,
-  JWT_LEEWAY_SECONDS: true,
-  SESSION_LIFETIME_SECONDS: true,
-  CORS_ORIGINS: true,
-  LOGIN_FREE_FAILURES: true,
-  LOGIN_MAX_BACKOFF_SECONDS: true,
-  LOGIN_HARD_STOP_FAILURES: true,
-  LOGIN_HARD_STOP_SECONDS: true,
-  THROTTLING: true,
-} satisfies Record<Exclude<keyof Bindings, keyof Env>, true>);
 
 export interface Settings {
   readonly keyring: JwtKeyring;
@@ -97,16 +77,26 @@ function optionalText(raw: string | undefined): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+/** How to make a good secret, said with every secret error: the log is where a developer looks. */
+const MAKE_A_SECRET = 'make one with `openssl rand -base64 32`';
+
 export function parseSecrets(raw: string | undefined): string[] {
-  if (raw === undefined || raw.trim() === '') throw new SettingError('JWT_SECRET is not set');
+  if (raw === undefined || raw.trim() === '')
+    throw new SettingError(
+      `JWT_SECRET is not set: ${MAKE_A_SECRET}; locally in .dev.vars, deployed with wrangler secret put JWT_SECRET`,
+    );
   const secrets = raw.split(',').map((secret) => secret.trim());
   for (const secret of secrets) {
-    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
-      throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+    if (secret === EXAMPLE_SECRET) {
+      throw new SettingError(
+        `JWT_SECRET is still the placeholder from .dev.vars.example: ${MAKE_A_SECRET} (locally, npm start replaces it)`,
+      );
     }
-    // A long run of one character, or the documented placeholder, is not a secret.
-    if (secret === EXAMPLE_SECRET || new Set(secret).size < 8)
-      throw new SettingError('JWT_SECRET is too weak');
+    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
+      throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes: ${MAKE_A_SECRET}`);
+    }
+    // A long run of one character is not a secret.
+    if (new Set(secret).size < 8) throw new SettingError(`JWT_SECRET is too weak: ${MAKE_A_SECRET}`);
   }
   return secrets;
 }
@@ -210,13 +200,13 @@ export function loadSettings(env: Bindings): Promise<SettingsResult> {
   if (result === undefined) {
     result = parseSettings(env).then(
       (settings): SettingsResult => {
-        if (!settings.throttling) console.warn(JSON.stringify({ level: 'warn', event: 'throttling_off' }));
+        if (!settings.throttling) log('warn', 'throttling_off');
         return { ok: true, settings };
       },
       (error: unknown): SettingsResult => {
         // Only our own messages are shown: they name the setting, never its value.
         const message = error instanceof SettingError ? error.message : 'settings could not be loaded';
-        console.error(JSON.stringify({ level: 'error', event: 'config_invalid', message }));
+        log('error', 'config_invalid', { message });
         return { ok: false, error: message };
       },
     );

@@ -13,6 +13,7 @@ import {
   requestWith,
   uniqueName,
 } from './http';
+import { takeLogs } from './logs';
 
 describe('POST /signup', () => {
   it('creates an account: 201 with plain text, or JSON when asked', async () => {
@@ -359,6 +360,11 @@ describe('routing and hardening', () => {
       const response = await requestWith({ ...env, CORS_ORIGINS: origins } as Bindings, '/data');
       expect(response.status, origins).toBe(503);
     }
+    const logged = takeLogs({ event: 'config_invalid' });
+    expect(logged.map((line) => line.message)).toEqual(
+      Array(3).fill(expect.stringMatching(/^CORS_ORIGINS /)),
+    );
+    expect(takeLogs({ event: 'request', status: 503 })).toHaveLength(3);
   });
 
   it('answers 503 with a clear problem when JWT_SECRET is missing or weak, never crashing', async () => {
@@ -369,5 +375,13 @@ describe('routing and hardening', () => {
       const problem = await expectProblem(response, 503, 'service-unavailable');
       expect(JSON.stringify(problem)).not.toContain('too-short');
     }
+    // The log names the setting and how to fix it, never its value.
+    const logged = takeLogs({ event: 'config_invalid' }).map((line) => String(line.message));
+    expect(logged).toEqual([
+      expect.stringMatching(/^JWT_SECRET is not set: make one with `openssl rand -base64 32`/),
+      expect.stringMatching(/^every JWT_SECRET must be at least 32 bytes/),
+    ]);
+    expect(logged.join('\n')).not.toContain('too-short');
+    expect(takeLogs({ event: 'request', status: 503 })).toHaveLength(2);
   });
 });

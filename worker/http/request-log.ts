@@ -1,21 +1,26 @@
 import type { MiddlewareHandler } from 'hono';
+import { log } from '../log';
+import type { AppEnv } from './context';
+
+/** A client's own X-Request-Id is logged, for matching with its logs, only when short and plain. */
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:=-]{1,64}$/;
 
 /**
  * One JSON line per request. Only the matched route pattern is logged, never the raw path, query,
  * headers or body, so a token or password cannot end up in the logs whatever a client sends.
+ * `request_id` is always ours (see app.ts); a client's id is a separate field.
  */
-export const requestLog: MiddlewareHandler = async (c, next) => {
+export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = Date.now();
   await next();
-  console.log(
-    JSON.stringify({
-      level: c.res.status >= 500 ? 'error' : 'info',
-      request_id: c.get('requestId'),
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      duration_ms: Date.now() - started,
-      throttled: c.get('throttled'),
-    }),
-  );
+  const clientId = c.req.header('X-Request-Id');
+  log(c.res.status >= 500 ? 'error' : 'info', 'request', {
+    request_id: c.get('requestId'),
+    client_request_id: clientId !== undefined && CLIENT_REQUEST_ID.test(clientId) ? clientId : undefined,
+    method: c.req.method,
+    route: c.req.routePath,
+    status: c.res.status,
+    duration_ms: Date.now() - started,
+    throttled: c.get('throttled'),
+  });
 };
