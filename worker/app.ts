@@ -14,6 +14,7 @@ import { errorFields, log } from './log';
 import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
+import { problemRoutes } from './routes/problems';
 import { sessionRoutes } from './routes/sessions';
 
 /** Credentials are small: 8 KiB leaves room for a 1,024-byte password fully percent-encoded. */
@@ -82,8 +83,16 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', dataRoutes);
   app.route('/', sessionRoutes);
   app.route('/', accountRoutes);
+  app.route('/', problemRoutes);
 
-  app.notFound(() => problem('not-found'));
+  app.notFound((c) => {
+    // `/DATA` or `/login/` is a typo of a real path: say which, rather than guess it with a redirect.
+    const canonical = c.req.path.toLowerCase().replace(/\/+$/, '');
+    const known = app.routes.some((route) => route.path === canonical && route.method !== 'ALL');
+    return known && canonical !== c.req.path
+      ? problem('not-found', `Paths are exact: lowercase, no trailing slash. Did you mean ${canonical}?`)
+      : problem('not-found');
+  });
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problem(error.type, error.detail, error.headers);
     // Its name and code for us, never its message (a failed statement's parameters are there); the

@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../../worker/config';
+import { PROBLEMS, problemTypeUri } from '../../worker/http/problem';
 import {
   expectProblem,
   getData,
@@ -220,6 +221,38 @@ describe('POST /login', () => {
   });
 });
 
+describe('a body that is missing, empty or without a type', () => {
+  const untyped = (text: string) => new TextEncoder().encode(text);
+
+  it('is told which fields to send (400) or that Content-Type is missing (415)', async () => {
+    const empty = await expectProblem(await request('/login', { method: 'POST' }), 400, 'invalid-request');
+    expect(empty.detail).toBe(
+      'The body is empty: send "username" and "password" as application/x-www-form-urlencoded or application/json.',
+    );
+    const { token } = await newAccount();
+    const account = await request('/account', { method: 'DELETE', headers: { Authorization: token } });
+    expect((await expectProblem(account, 400, 'invalid-request')).detail).toMatch(
+      /^The body is empty: send "password" as /,
+    );
+    const json = await request('/signup', {
+      method: 'POST',
+      body: untyped(JSON.stringify({ username: uniqueName(), password: PASSWORD })),
+    });
+    expect((await expectProblem(json, 415, 'unsupported-media-type')).detail).toMatch(
+      /^The Content-Type header is missing/,
+    );
+  });
+
+  it("is told that JSON sent with curl -d's form type needs Content-Type: application/json", async () => {
+    const response = await request('/signup', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+    });
+    expect((await expectProblem(response, 415, 'unsupported-media-type')).detail).toMatch(/looks like JSON/);
+  });
+});
+
 describe('GET /data', () => {
   it('answers a valid token with the data, raw or Bearer, text or JSON', async () => {
     const { username, token } = await newAccount();
@@ -302,10 +335,59 @@ describe('routing and hardening', () => {
       await expectProblem(await request(path, { method }), 405, 'method-not-allowed');
     }
     expect((await request('/sessions', { method: 'OPTIONS' })).status).toBe(204);
-    await expectProblem(await request('/nope'), 404, 'not-found');
     await expectProblem(await request('/data/extra'), 404, 'not-found');
-    await expectProblem(await request('/data/'), 404, 'not-found');
-    await expectProblem(await request('/login/', { method: 'POST' }), 404, 'not-found');
+    await expectProblem(await request('/problems'), 404, 'not-found');
+  });
+
+  it("answers the API's paths in another letter case or with a trailing slash with a 404 naming the real one", async () => {
+    const { token } = await newAccount();
+    const variants: [string, string, string][] = [
+      ['GET', '/data/', '/data'],
+      ['GET', '/DATA', '/data'],
+      ['GET', '/Data//', '/data'],
+      ['POST', '/login/', '/login'],
+      ['POST', '/LOGIN', '/login'],
+      ['POST', '/SignUp/', '/signup'],
+      ['GET', '/Sessions', '/sessions'],
+      ['DELETE', '/ACCOUNT', '/account'],
+    ];
+    for (const [method, path, canonical] of variants) {
+      const response = await request(path, { method, headers: { Authorization: token } });
+      const body = await expectProblem(response, 404, 'not-found');
+      expect(body.detail, `${method} ${path}`).toBe(
+        `Paths are exact: lowercase, no trailing slash. Did you mean ${canonical}?`,
+      );
+    }
+    // Deeper paths under the API's names are the API's too, never the app's page.
+    for (const path of ['/data/extra', '/SESSIONS/x/y', '//data', '/%64ata/', '/problems']) {
+      await expectProblem(await request(path, { headers: { Authorization: token } }), 404, 'not-found');
+    }
+  });
+
+  it("hands every other path to the PWA's static files", async () => {
+    // Answered by the static-assets binding (the app's page once pwa/dist is built, else a bare 404),
+    // never by the API, whose every response has an X-Request-Id.
+    for (const path of ['/nope', '/some/page', '/datax', '/login.html', '/favicon.ico']) {
+      const response = await request(path, { headers: { 'Sec-Fetch-Mode': 'navigate' } });
+      expect(response.headers.get('X-Request-Id'), path).toBeNull();
+      expect(response.headers.get('Content-Type') ?? '', path).not.toMatch(/problem/);
+    }
+  });
+
+  it("describes every problem type at its own address, the problem's type URI", async () => {
+    for (const [type, { status, title, description }] of Object.entries(PROBLEMS)) {
+      const response = await request(problemTypeUri(type as keyof typeof PROBLEMS));
+      expect(response.status, type).toBe(200);
+      expect(response.headers.get('Content-Type')).toMatch(/^text\/plain/);
+      expect(await response.text()).toBe(`/problems/${type}\n${status} ${title}\n\n${description}\n`);
+    }
+    // The address a real problem names answers.
+    const problem = await expectProblem(await request('/data'), 401, 'invalid-token');
+    expect((await request(problem.type)).status).toBe(200);
+    for (const unknown of ['/problems/nope', '/problems/constructor', '/problems/__proto__', '/problems/']) {
+      await expectProblem(await request(unknown), 404, 'not-found');
+    }
+    await expectProblem(await request('/problems/not-found', { method: 'POST' }), 405, 'method-not-allowed');
   });
 
   it('answers HEAD /data like GET without a body, and OPTIONS with Allow', async () => {

@@ -18,7 +18,7 @@ describe('X-Request-Id', () => {
       ['200', await request('/data', { headers: { Authorization: token } })],
       ['204 OPTIONS', await request('/login', { method: 'OPTIONS' })],
       ['401', await request('/data')],
-      ['404', await request('/nope')],
+      ['404', await request('/data/nope')],
       ['405', await request('/login')],
       [
         '413',
