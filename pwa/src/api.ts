@@ -62,16 +62,9 @@ function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
 }
 
-const UNITS = [
-  ['day', 86400],
-  ['hour', 3600],
-  ['minute', 60],
-  ['second', 1],
-] as const;
-
-/** "2 minutes", "1 hour": the largest unit that fits, rounded up, so the wait is never understated. */
+/** "2 minutes", "3 hours": the largest unit that fits, rounded up, so the wait is never understated. */
 function waitText(seconds: number): string {
-  const [unit, size] = UNITS.find(([, size]) => seconds >= size * 1.5 || size === 1) ?? UNITS[3];
+  const [unit, size] = seconds >= 5400 ? ['hour', 3600] : seconds >= 90 ? ['minute', 60] : ['second', 1];
   return new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' }).format(
     Math.max(1, Math.ceil(seconds / size)),
   );
