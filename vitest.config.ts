@@ -4,6 +4,10 @@ import { SETTING_NAMES } from './worker/setting-names.ts';
 
 // Worker tests run inside workerd with the bindings from wrangler.toml and a real local D1,
 // migrated from drizzle/ in test/setup.ts. The secret is a test-only value.
+// wrangler's own info lines ("Using secrets defined in .dev.vars", whose values the bindings below
+// override) are not test output; its warnings and errors still show.
+process.env.WRANGLER_LOG ??= 'warn';
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('./drizzle');
   // wrangler also loads the developer's .dev.vars for this config, and the plugin has no switch to stop

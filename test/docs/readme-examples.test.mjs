@@ -17,7 +17,9 @@ function apiExamples() {
   const blocks = [...README.matchAll(/^```sh\n([\s\S]*?)^```$/gm)].map((match) => match[1]);
   return blocks.filter(
     (block) =>
-      block.includes(DOCUMENTED_ORIGIN) && /^(?:\w+=\$\()?curl\s/m.test(block) && !/\b(?:npm|npx)\s/.test(block),
+      block.includes(DOCUMENTED_ORIGIN) &&
+      /^(?:\w+=\$\()?curl\s/m.test(block) &&
+      !/\b(?:npm|npx)\s/.test(block),
   );
 }
 
