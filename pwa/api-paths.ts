@@ -1,9 +1,6 @@
 // The API's paths, as the service worker must know them: a navigation to any of these must reach the
-// Worker, never the cached shell. wrangler.toml's `[assets] run_worker_first` lists the same paths for
-// the server side; the browser tests check that every path there is answered by the Worker.
-// Workbox matches these against `pathname + search`.
-export const API_NAVIGATION_DENYLIST: RegExp[] = [
-  /^\/(?:signup|login|logout|refresh|data|password|account)(?:[?/]|$)/,
-  /^\/sessions(?:[?/]|$)/,
-  /^\/problems\//,
-];
+// Worker, never the cached shell. The list is the Worker's own (worker/http/api-paths.ts), so the two
+// cannot drift apart; Workbox matches these against `pathname + search`.
+import { API_ROOTS } from '../worker/http/api-paths.ts';
+
+export const API_NAVIGATION_DENYLIST: RegExp[] = [new RegExp(`^/+(?:${API_ROOTS.join('|')})(?:[?/]|$)`, 'i')];

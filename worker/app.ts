@@ -11,9 +11,11 @@ import type { AppEnv } from './http/context';
 import { Hono } from './http/hono';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
+import { errorFields, log } from './log';
 import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
+import { problemRoutes } from './routes/problems';
 import { sessionRoutes } from './routes/sessions';
 import { SessionCheck } from './session-check/session-check';
 
@@ -48,8 +50,15 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     return check;
   };
 
-  app.use(requestId());
+  // Our own id for every request, never one a client sent (`headerName: ''` reads no header): a
+  // client's X-Request-Id could forge or collide with another request's id in the logs.
+  app.use(requestId({ headerName: '' }));
   app.use(requestLog);
+  // On every response, errors included: hono's header would not reach responses built by problem().
+  app.use(async (c, next) => {
+    await next();
+    c.res.headers.set('X-Request-Id', c.get('requestId'));
+  });
   app.use(
     secureHeaders({
       // API responses are data, never documents: nothing may load or frame them.
@@ -102,14 +111,21 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', dataRoutes);
   app.route('/', sessionRoutes);
   app.route('/', accountRoutes);
+  app.route('/', problemRoutes);
 
-  app.notFound(() => problem('not-found'));
-  app.onError((error) => {
+  app.notFound((c) => {
+    // `/DATA` or `/login/` is a typo of a real path: say which, rather than guess it with a redirect.
+    const canonical = c.req.path.toLowerCase().replace(/\/+$/, '');
+    const known = app.routes.some((route) => route.path === canonical && route.method !== 'ALL');
+    return known && canonical !== c.req.path
+      ? problem('not-found', `Paths are exact: lowercase, no trailing slash. Did you mean ${canonical}?`)
+      : problem('not-found');
+  });
+  app.onError((error, c) => {
     if (error instanceof ProblemError) return problem(error.type, error.detail, error.headers);
-    // Logged with its cause for us, answered without it for the client.
-    console.error(
-      JSON.stringify({ level: 'error', event: 'unhandled', name: error.name, message: error.message }),
-    );
+    // Its name and code for us, never its message (a failed statement's parameters are there); the
+    // client gets a bare 500.
+    log('error', 'unhandled', { request_id: c.get('requestId'), ...errorFields(error) });
     return problem('internal-error');
   });
   return app;

@@ -1,9 +1,15 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { takeLogs } from '../test/worker/logs';
 import { MAX_PBKDF2_ITERATIONS } from './auth/password';
 import { type Bindings, DEFAULTS, loadSettings } from './config';
 
 const SECRET = 'config-test-secret-abcdefghijklmnopqrstuvwxyz012345';
+
+/** The messages of the configuration errors logged so far in this test (taken: they are expected). */
+function configErrors(): unknown[] {
+  return takeLogs({ level: 'error', event: 'config_invalid' }).map((line) => line.message);
+}
 
 function settingsFor(overrides: Partial<Bindings>) {
   return loadSettings({ ...env, JWT_SECRET: SECRET, ...overrides } as Bindings);
@@ -20,6 +26,7 @@ describe('settings', () => {
       error: expect.stringMatching(/PBKDF2_ITERATIONS/),
     });
     expect(await settingsFor({ PBKDF2_ITERATIONS: '100000' })).toMatchObject({ ok: true });
+    expect(configErrors()).toEqual(['PBKDF2_ITERATIONS must be from 10000 to 100000']);
   });
 
   it('uses the documented defaults', async () => {
@@ -32,23 +39,34 @@ describe('settings', () => {
     });
   });
 
-  it('refuses a missing, short or placeholder secret without revealing it', async () => {
-    for (const secret of [undefined, '', 'short', 'a'.repeat(64), 'replace-with-at-least-32-random-bytes']) {
+  it('refuses a missing, short or placeholder secret without revealing it, saying how to make one', async () => {
+    const secrets = [undefined, '', 'short', 'a'.repeat(64), 'replace-with-at-least-32-random-bytes'];
+    for (const secret of secrets) {
       const result = await settingsFor({ JWT_SECRET: secret });
       expect(result.ok, String(secret)).toBe(false);
       if (!result.ok && secret) expect(result.error).not.toContain(secret);
     }
+    const logged = configErrors();
+    expect(logged).toHaveLength(secrets.length);
+    for (const message of logged) expect(message).toMatch(/^(every )?JWT_SECRET .*openssl rand -base64 32/);
+    expect(logged.at(-1)).toMatch(/still the placeholder from \.dev\.vars\.example/);
   });
 
   it('accepts a comma-separated list of secrets for rotation, all of which must be strong', async () => {
     expect(await settingsFor({ JWT_SECRET: `${SECRET}, previous-${SECRET}` })).toMatchObject({ ok: true });
     expect(await settingsFor({ JWT_SECRET: `${SECRET},short` })).toMatchObject({ ok: false });
+    expect(configErrors()).toEqual([expect.stringMatching(/^every JWT_SECRET must be at least 32 bytes/)]);
   });
 
   it('refuses malformed numbers', async () => {
     expect(await settingsFor({ TOKEN_TTL_SECONDS: '15d' })).toMatchObject({ ok: false });
     expect(await settingsFor({ TOKEN_TTL_SECONDS: '1' })).toMatchObject({ ok: false });
     expect(await settingsFor({ JWT_LEEWAY_SECONDS: '-1' })).toMatchObject({ ok: false });
+    expect(configErrors()).toEqual([
+      'TOKEN_TTL_SECONDS must be a whole number',
+      'TOKEN_TTL_SECONDS must be from 60 to 31622400',
+      'JWT_LEEWAY_SECONDS must be a whole number',
+    ]);
   });
 
   it("reads the per-name throttle policy, never above NIST's 100 consecutive failures", async () => {
@@ -60,10 +78,23 @@ describe('settings', () => {
     });
     expect(await settingsFor({ LOGIN_HARD_STOP_FAILURES: '101' })).toMatchObject({ ok: false });
     expect(await settingsFor({ LOGIN_MAX_BACKOFF_SECONDS: '1' })).toMatchObject({ ok: false });
+    expect(configErrors()).toEqual([
+      'LOGIN_HARD_STOP_FAILURES must be from 10 to 100',
+      'LOGIN_MAX_BACKOFF_SECONDS must be from 2 to 86400',
+    ]);
   });
 
   it('validates once per environment object', async () => {
     const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
     expect(loadSettings(bindings)).toBe(loadSettings(bindings));
+  });
+
+  it('warns once per environment object when throttling is off, and not when it is on', async () => {
+    await settingsFor({ THROTTLING: 'on' });
+    expect(takeLogs({ event: 'throttling_off' })).toEqual([]);
+    const off = { ...env, JWT_SECRET: SECRET, THROTTLING: 'off' } as Bindings;
+    await loadSettings(off);
+    await loadSettings(off);
+    expect(takeLogs({ event: 'throttling_off' })).toEqual([{ level: 'warn', event: 'throttling_off' }]);
   });
 });

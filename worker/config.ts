@@ -3,6 +3,7 @@
 import { createKeyring, type JwtKeyring } from './auth/jwt';
 import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
 import { dummyHash, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './auth/password';
+import { log } from './log';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
 export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
@@ -86,16 +87,26 @@ function optionalText(raw: string | undefined): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+/** How to make a good secret, said with every secret error: the log is where a developer looks. */
+const MAKE_A_SECRET = 'make one with `openssl rand -base64 32`';
+
 export function parseSecrets(raw: string | undefined): string[] {
-  if (raw === undefined || raw.trim() === '') throw new SettingError('JWT_SECRET is not set');
+  if (raw === undefined || raw.trim() === '')
+    throw new SettingError(
+      `JWT_SECRET is not set: ${MAKE_A_SECRET}; locally in .dev.vars, deployed with wrangler secret put JWT_SECRET`,
+    );
   const secrets = raw.split(',').map((secret) => secret.trim());
   for (const secret of secrets) {
-    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
-      throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+    if (secret === EXAMPLE_SECRET) {
+      throw new SettingError(
+        `JWT_SECRET is still the placeholder from .dev.vars.example: ${MAKE_A_SECRET} (locally, npm start replaces it)`,
+      );
     }
-    // A long run of one character, or the documented placeholder, is not a secret.
-    if (secret === EXAMPLE_SECRET || new Set(secret).size < 8)
-      throw new SettingError('JWT_SECRET is too weak');
+    if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
+      throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes: ${MAKE_A_SECRET}`);
+    }
+    // A long run of one character is not a secret.
+    if (new Set(secret).size < 8) throw new SettingError(`JWT_SECRET is too weak: ${MAKE_A_SECRET}`);
   }
   return secrets;
 }
@@ -213,13 +224,13 @@ export function loadSettings(env: Bindings): Promise<SettingsResult> {
   if (result === undefined) {
     result = parseSettings(env).then(
       (settings): SettingsResult => {
-        if (!settings.throttling) console.warn(JSON.stringify({ level: 'warn', event: 'throttling_off' }));
+        if (!settings.throttling) log('warn', 'throttling_off');
         return { ok: true, settings };
       },
       (error: unknown): SettingsResult => {
         // Only our own messages are shown: they name the setting, never its value.
         const message = error instanceof SettingError ? error.message : 'settings could not be loaded';
-        console.error(JSON.stringify({ level: 'error', event: 'config_invalid', message }));
+        log('error', 'config_invalid', { message });
         return { ok: false, error: message };
       },
     );

@@ -2,15 +2,27 @@ import { createApp } from './app';
 import type { Bindings } from './config';
 import { database } from './db/client';
 import { deleteStaleRows } from './db/queries';
+import { isApiPath } from './http/api-paths';
 import { nowSeconds } from './http/context';
+import { log } from './log';
 
 const app = createApp();
 
 export default {
-  fetch: app.fetch,
-  /** Cron Trigger (wrangler.toml): ended sessions and forgotten failure counts are deleted. */
+  // wrangler.toml sends every path but the app's own files here. The API's name space, in any letter
+  // case and with any trailing slash, is the API's to answer; anything else is the PWA's (its page
+  // for a navigation to an unknown path).
+  fetch(request, env, ctx) {
+    if (isApiPath(new URL(request.url).pathname)) return app.fetch(request, env, ctx);
+    return env.ASSETS.fetch(request);
+  },
+  /** Cron Trigger (wrangler.toml): ended sessions, forgotten failure counts and old feed rows go. */
   async scheduled(_controller, env) {
     const deleted = await deleteStaleRows(database(env.DB), nowSeconds());
-    console.log(JSON.stringify({ level: 'info', event: 'cleanup', deleted }));
+    log('info', 'cleanup', {
+      deleted_sessions: deleted.sessions,
+      deleted_login_failures: deleted.loginFailures,
+      deleted_revocations: deleted.revocations,
+    });
   },
 } satisfies ExportedHandler<Bindings>;

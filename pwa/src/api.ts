@@ -62,6 +62,24 @@ function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'status' in value && 'title' in value;
 }
 
+/** "2 minutes", "3 hours": the largest unit that fits, rounded up, so the wait is never understated. */
+function waitText(seconds: number): string {
+  const [unit, size] = seconds >= 5400 ? ['hour', 3600] : seconds >= 90 ? ['minute', 60] : ['second', 1];
+  return new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' }).format(
+    Math.max(1, Math.ceil(seconds / size)),
+  );
+}
+
+/**
+ * A throttled answer says how long to wait in Retry-After (seconds); its `detail` may only say "later".
+ * The reason keeps its first words and ends with the real wait.
+ */
+function withWait(problem: Problem, retryAfter: string | null): Problem {
+  if (problem.detail === undefined || retryAfter === null || !/^[0-9]+$/.test(retryAfter)) return problem;
+  const reason = problem.detail.replace(/\s*Try again[^.]*\.$/, '');
+  return { ...problem, detail: `${reason} Try again in ${waitText(Number(retryAfter))}.` };
+}
+
 async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<Outcome<T>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
@@ -81,7 +99,8 @@ async function call<T>(method: string, path: string, options: CallOptions = {}):
   // Some answers have no body (204); a body that is not JSON is treated as none.
   const body: unknown = await response.json().catch(() => undefined);
   if (response.ok) return { kind: 'ok', status: response.status, body: body as T };
-  return { kind: 'refused', status: response.status, problem: isProblem(body) ? body : undefined };
+  const problem = isProblem(body) ? withWait(body, response.headers.get('Retry-After')) : undefined;
+  return { kind: 'refused', status: response.status, problem };
 }
 
 export const api = {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,8 +46,11 @@ function freePort() {
   });
 }
 
-/** Starts `wrangler dev` on a free port with a fresh, migrated local D1. Call `stop()` in `after`. */
-export async function startServer() {
+/**
+ * Starts `wrangler dev` on a free port with a fresh, migrated local D1. Call `stop()` in `after`.
+ * `vars` are settings for this server only (e.g. `{ THROTTLING: 'on' }`).
+ */
+export async function startServer({ vars = {} } = {}) {
   const persist = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const migrate = spawnSync(
     process.execPath,
@@ -58,6 +61,10 @@ export async function startServer() {
 
   const port = await freePort();
   const secret = randomBytes(32).toString('base64url');
+  // An env file of its own, empty: wrangler then skips the developer's .dev.vars, whose settings
+  // (TOKEN_TTL_SECONDS, JWT_ISSUER, …) would otherwise change what the tests see.
+  const envFile = join(persist, 'empty.env');
+  writeFileSync(envFile, '');
   // The suite signs up and logs in more often in a minute than the per-address limit allows, from
   // one address: throttling is switched off for this server only (the Worker tests cover it).
   const child = spawn(
@@ -73,8 +80,12 @@ export async function startServer() {
       persist,
       '--var',
       `JWT_SECRET:${secret}`,
-      '--var',
-      'THROTTLING:off',
+      ...Object.entries({ THROTTLING: 'off', ...vars }).flatMap(([name, value]) => [
+        '--var',
+        `${name}:${value}`,
+      ]),
+      '--env-file',
+      envFile,
       '--show-interactive-dev-session=false',
     ],
     // Its own process group, so that stopping it also stops the workerd it starts.

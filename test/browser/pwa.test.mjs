@@ -11,6 +11,7 @@ import {
   fakeToken,
   ROOT,
   screenshotPath,
+  startServer,
   storedToken,
   storeToken,
   strongPassword,
@@ -93,6 +94,35 @@ describe('log-in, sign-up and the secret data', () => {
       // The token is in IndexedDB, and nowhere else.
       const token = await storedToken(page);
       assert.match(String(token), /^[\w-]+\.[\w-]+\.[\w-]+$/);
+
+      // The session's end is a readable date on a line of its own, smaller than the greeting, never
+      // the API's ISO timestamp, and unbroken on a 320 px phone.
+      const data = await (
+        await fetch(`${server.base}/data`, { headers: { Authorization: token, Accept: 'application/json' } })
+      ).json();
+      const end = page.locator('.session-end');
+      const shown = await end.locator('time').evaluate((time) => ({
+        datetime: time.getAttribute('datetime'),
+        text: time.textContent,
+        expected: new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(
+          new Date(time.getAttribute('datetime')),
+        ),
+      }));
+      assert.equal(shown.datetime, new Date(data.session_expires_at * 1000).toISOString());
+      assert.equal(shown.text, shown.expected);
+      assert.match(
+        shown.text,
+        /^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}\s[AP]M$/,
+        'like "Dec 30, 2026, 7:05 AM"',
+      );
+      assert.equal(await end.textContent(), `Your session ends ${shown.text}.`);
+      assert.doesNotMatch(await page.locator('.data').textContent(), /session ends|\d{4}-\d{2}-\d{2}T/);
+      const size = (selector) =>
+        page.locator(selector).evaluate((element) => Number.parseFloat(getComputedStyle(element).fontSize));
+      assert.ok((await size('.session-end')) < (await size('#greeting')), 'smaller than the greeting');
+      await page.setViewportSize({ width: 320, height: 640 });
+      assert.equal(await end.locator('time').evaluate((time) => time.getClientRects().length), 1, 'one line');
+      await page.setViewportSize({ width: 375, height: 812 });
       assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
       assert.deepEqual(await context.cookies(), []);
 
@@ -169,6 +199,46 @@ describe('log-in, sign-up and the secret data', () => {
       );
       assert.equal(await storedToken(page), undefined);
     });
+  });
+
+  test('a throttled log-in says how long to wait, from Retry-After', async () => {
+    // A server of its own with throttling on, closing a name for 10 minutes after 10 failures.
+    const throttled = await startServer({
+      vars: {
+        THROTTLING: 'on',
+        LOGIN_FREE_FAILURES: '20',
+        LOGIN_HARD_STOP_FAILURES: '10',
+        LOGIN_HARD_STOP_SECONDS: '600',
+      },
+    });
+    try {
+      const name = uniqueName();
+      const secret = strongPassword();
+      await createAccount(throttled.base, name, secret);
+      for (let i = 0; i < 10; i += 1) {
+        const failed = await fetch(`${throttled.base}/login`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ username: name, password: `${secret}-wrong-${i}` }),
+        });
+        assert.equal(failed.status, 401);
+      }
+      await withBrowsers([{}], async ({ page }) => {
+        await page.goto(throttled.base);
+        await fillCredentials(page, name, secret);
+        const answer = page.waitForResponse((response) => new URL(response.url()).pathname === '/login');
+        await logInButton(page).click();
+        const response = await answer;
+        assert.equal(response.status(), 429);
+        const minutes = Math.ceil(Number(response.headers()['retry-after']) / 60);
+        assert.ok(minutes >= 9 && minutes <= 10, `Retry-After of about 10 minutes, got ${minutes}`);
+        const text = await readDialog(page, 'An Error Occurred');
+        assert.match(text, new RegExp(`^Too many .*\\. Try again in ${minutes} minutes\\.$`));
+        assert.doesNotMatch(text, /later/);
+      });
+    } finally {
+      await throttled.stop();
+    }
   });
 
   test('dialogs are modal, start on OK, close with Escape and give focus back', async () => {
@@ -418,11 +488,18 @@ describe('installable and offline', () => {
       assert.match(fetched.challenge ?? '', /^Bearer/);
       assert.equal(fetched.body.type, '/problems/invalid-token');
 
-      // Every path wrangler.toml sends to the Worker first, opened as a page: the Worker answers.
-      const toml = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
-      const list = toml.match(/run_worker_first\s*=\s*\[([^\]]*)\]/)?.[1] ?? '';
-      const paths = [...list.matchAll(/"([^"]+)"/g)].map((match) => match[1].replace('*', 'anything'));
-      assert.ok(paths.includes('/data') && paths.includes('/signup') && paths.includes('/login'));
+      // Every path of the API's name space (worker/http/api-paths.ts), in any letter case and with a
+      // trailing slash, opened as a page: the Worker answers, never the shell.
+      const source = readFileSync(join(ROOT, 'worker', 'http', 'api-paths.ts'), 'utf8');
+      const list = source.match(/API_ROOTS = \[([^\]]*)\]/)?.[1] ?? '';
+      const roots = [...list.matchAll(/'([^']+)'/g)].map((match) => match[1]);
+      assert.ok(roots.includes('data') && roots.includes('signup') && roots.includes('login'));
+      const paths = roots.flatMap((root) => [
+        `/${root}`,
+        `/${root}/`,
+        `/${root.toUpperCase()}`,
+        `/${root}/x`,
+      ]);
       for (const path of paths) {
         const response = await page.goto(`${server.base}${path}`);
         assert.equal(response?.fromServiceWorker(), false, `${path} not from the service worker`);
@@ -525,6 +602,43 @@ describe('accessible and small', () => {
         }
       });
     }
+  });
+
+  test('the README screenshot: the log-in page and the Secret Data Screen on a phone', async () => {
+    // Written to test-results/ by every run; `npm run screenshot` also writes docs/screenshot.png.
+    const name = 'Grace';
+    const secret = strongPassword();
+    await createAccount(server.base, name, secret);
+    await withBrowsers([{ viewport: { width: 375, height: 640 } }], async ({ page, context }) => {
+      const settle = () =>
+        page.evaluate(async () => {
+          if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+          await Promise.all([...document.images].map((image) => image.decode()));
+        });
+      await page.goto(server.base);
+      await fillCredentials(page, name, secret);
+      await settle();
+      const logIn = await page.screenshot();
+      await logInButton(page).click();
+      await homeHeading(page).waitFor();
+      await page.getByText('This is your secret data').waitFor();
+      await settle();
+      const home = await page.screenshot();
+
+      // Side by side on a neutral background, framed like two phones.
+      const frame = await context.newPage();
+      await frame.setViewportSize({ width: 810, height: 680 });
+      const image = (png) =>
+        `<img src="data:image/png;base64,${png.toString('base64')}" width="375" height="640" alt="">`;
+      await frame.setContent(
+        `<style>body{margin:0;padding:20px;display:flex;gap:20px;background:#dfe5e4}img{border-radius:12px;box-shadow:0 2px 8px #0003}</style>${image(logIn)}${image(home)}`,
+      );
+      await frame.evaluate(() => Promise.all([...document.images].map((element) => element.decode())));
+      const picture = await frame.screenshot();
+      writeFileSync(screenshotPath('readme-screenshot'), picture);
+      if (process.env.UPDATE_DOCS_SCREENSHOT === '1')
+        writeFileSync(join(ROOT, 'docs', 'screenshot.png'), picture);
+    });
   });
 
   test(`first-load JavaScript is at most ${JS_BUDGET_BYTES / 1000} kB gzip`, async () => {

@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../../worker/config';
+import { PROBLEMS, problemTypeUri } from '../../worker/http/problem';
 import {
   expectProblem,
   getData,
@@ -13,6 +14,7 @@ import {
   requestWith,
   uniqueName,
 } from './http';
+import { takeLogs } from './logs';
 
 describe('POST /signup', () => {
   it('creates an account: 201 with plain text, or JSON when asked', async () => {
@@ -219,6 +221,38 @@ describe('POST /login', () => {
   });
 });
 
+describe('a body that is missing, empty or without a type', () => {
+  const untyped = (text: string) => new TextEncoder().encode(text);
+
+  it('is told which fields to send (400) or that Content-Type is missing (415)', async () => {
+    const empty = await expectProblem(await request('/login', { method: 'POST' }), 400, 'invalid-request');
+    expect(empty.detail).toBe(
+      'The body is empty: send "username" and "password" as application/x-www-form-urlencoded or application/json.',
+    );
+    const { token } = await newAccount();
+    const account = await request('/account', { method: 'DELETE', headers: { Authorization: token } });
+    expect((await expectProblem(account, 400, 'invalid-request')).detail).toMatch(
+      /^The body is empty: send "password" as /,
+    );
+    const json = await request('/signup', {
+      method: 'POST',
+      body: untyped(JSON.stringify({ username: uniqueName(), password: PASSWORD })),
+    });
+    expect((await expectProblem(json, 415, 'unsupported-media-type')).detail).toMatch(
+      /^The Content-Type header is missing/,
+    );
+  });
+
+  it("is told that JSON sent with curl -d's form type needs Content-Type: application/json", async () => {
+    const response = await request('/signup', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: JSON.stringify({ username: uniqueName(), password: PASSWORD }),
+    });
+    expect((await expectProblem(response, 415, 'unsupported-media-type')).detail).toMatch(/looks like JSON/);
+  });
+});
+
 describe('GET /data', () => {
   it('answers a valid token with the data, raw or Bearer, text or JSON', async () => {
     const { username, token } = await newAccount();
@@ -301,10 +335,59 @@ describe('routing and hardening', () => {
       await expectProblem(await request(path, { method }), 405, 'method-not-allowed');
     }
     expect((await request('/sessions', { method: 'OPTIONS' })).status).toBe(204);
-    await expectProblem(await request('/nope'), 404, 'not-found');
     await expectProblem(await request('/data/extra'), 404, 'not-found');
-    await expectProblem(await request('/data/'), 404, 'not-found');
-    await expectProblem(await request('/login/', { method: 'POST' }), 404, 'not-found');
+    await expectProblem(await request('/problems'), 404, 'not-found');
+  });
+
+  it("answers the API's paths in another letter case or with a trailing slash with a 404 naming the real one", async () => {
+    const { token } = await newAccount();
+    const variants: [string, string, string][] = [
+      ['GET', '/data/', '/data'],
+      ['GET', '/DATA', '/data'],
+      ['GET', '/Data//', '/data'],
+      ['POST', '/login/', '/login'],
+      ['POST', '/LOGIN', '/login'],
+      ['POST', '/SignUp/', '/signup'],
+      ['GET', '/Sessions', '/sessions'],
+      ['DELETE', '/ACCOUNT', '/account'],
+    ];
+    for (const [method, path, canonical] of variants) {
+      const response = await request(path, { method, headers: { Authorization: token } });
+      const body = await expectProblem(response, 404, 'not-found');
+      expect(body.detail, `${method} ${path}`).toBe(
+        `Paths are exact: lowercase, no trailing slash. Did you mean ${canonical}?`,
+      );
+    }
+    // Deeper paths under the API's names are the API's too, never the app's page.
+    for (const path of ['/data/extra', '/SESSIONS/x/y', '//data', '/%64ata/', '/problems']) {
+      await expectProblem(await request(path, { headers: { Authorization: token } }), 404, 'not-found');
+    }
+  });
+
+  it("hands every other path to the PWA's static files", async () => {
+    // Answered by the static-assets binding (the app's page once pwa/dist is built, else a bare 404),
+    // never by the API, whose every response has an X-Request-Id.
+    for (const path of ['/nope', '/some/page', '/datax', '/login.html', '/favicon.ico']) {
+      const response = await request(path, { headers: { 'Sec-Fetch-Mode': 'navigate' } });
+      expect(response.headers.get('X-Request-Id'), path).toBeNull();
+      expect(response.headers.get('Content-Type') ?? '', path).not.toMatch(/problem/);
+    }
+  });
+
+  it("describes every problem type at its own address, the problem's type URI", async () => {
+    for (const [type, { status, title, description }] of Object.entries(PROBLEMS)) {
+      const response = await request(problemTypeUri(type as keyof typeof PROBLEMS));
+      expect(response.status, type).toBe(200);
+      expect(response.headers.get('Content-Type')).toMatch(/^text\/plain/);
+      expect(await response.text()).toBe(`/problems/${type}\n${status} ${title}\n\n${description}\n`);
+    }
+    // The address a real problem names answers.
+    const problem = await expectProblem(await request('/data'), 401, 'invalid-token');
+    expect((await request(problem.type)).status).toBe(200);
+    for (const unknown of ['/problems/nope', '/problems/constructor', '/problems/__proto__', '/problems/']) {
+      await expectProblem(await request(unknown), 404, 'not-found');
+    }
+    await expectProblem(await request('/problems/not-found', { method: 'POST' }), 405, 'method-not-allowed');
   });
 
   it('answers HEAD /data like GET without a body, and OPTIONS with Allow', async () => {
@@ -359,6 +442,11 @@ describe('routing and hardening', () => {
       const response = await requestWith({ ...env, CORS_ORIGINS: origins } as Bindings, '/data');
       expect(response.status, origins).toBe(503);
     }
+    const logged = takeLogs({ event: 'config_invalid' });
+    expect(logged.map((line) => line.message)).toEqual(
+      Array(3).fill(expect.stringMatching(/^CORS_ORIGINS /)),
+    );
+    expect(takeLogs({ event: 'request', status: 503 })).toHaveLength(3);
   });
 
   it('answers 503 with a clear problem when JWT_SECRET is missing or weak, never crashing', async () => {
@@ -369,5 +457,13 @@ describe('routing and hardening', () => {
       const problem = await expectProblem(response, 503, 'service-unavailable');
       expect(JSON.stringify(problem)).not.toContain('too-short');
     }
+    // The log names the setting and how to fix it, never its value.
+    const logged = takeLogs({ event: 'config_invalid' }).map((line) => String(line.message));
+    expect(logged).toEqual([
+      expect.stringMatching(/^JWT_SECRET is not set: make one with `openssl rand -base64 32`/),
+      expect.stringMatching(/^every JWT_SECRET must be at least 32 bytes/),
+    ]);
+    expect(logged.join('\n')).not.toContain('too-short');
+    expect(takeLogs({ event: 'request', status: 503 })).toHaveLength(2);
   });
 });

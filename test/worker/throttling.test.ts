@@ -11,6 +11,7 @@ import { database } from '../../worker/db/client';
 import { recordLoginFailure } from '../../worker/db/queries';
 import { nowSeconds as now } from '../../worker/http/context';
 import { PASSWORD, requestWith, uniqueName } from './http';
+import { takeLogs } from './logs';
 
 const throttled = { ...env, THROTTLING: 'on' } as Bindings;
 let ipCounter = 0;
@@ -118,6 +119,10 @@ describe('per-IP throttle (Rate Limiting binding)', () => {
     };
     const response = await post('/login', { username, password: PASSWORD }, {}, broken as Bindings);
     expect(response.status).toBe(200);
+    // Logged by name and code, never the limiter's message.
+    expect(takeLogs({ event: 'rate_limiter_failed' })).toEqual([
+      expect.objectContaining({ level: 'error', error_name: 'Error', error_code: 'unexpected' }),
+    ]);
   });
 });
 

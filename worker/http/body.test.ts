@@ -68,12 +68,53 @@ describe('readStringFields', () => {
     expect(fromJson).toEqual(fromForm);
   });
 
-  it('answers 415 for other or missing media types', async () => {
-    expect((await problemOf(readStringFields(post('x', 'text/plain'), ['username']))).type).toBe(
-      'unsupported-media-type',
-    );
-    expect((await problemOf(readStringFields(post('x', null), ['username']))).type).toBe(
-      'unsupported-media-type',
+  it('answers 415 for other media types', async () => {
+    expect(await problemOf(readStringFields(post('x', 'text/plain'), ['username']))).toMatchObject({
+      type: 'unsupported-media-type',
+      detail: 'Send application/x-www-form-urlencoded or application/json.',
+    });
+  });
+
+  it('answers 415 saying so when Content-Type is missing', async () => {
+    // A byte body, unlike a string, gets no Content-Type from the Request constructor.
+    const untyped = new Request('https://gatehouse.test/login', {
+      method: 'POST',
+      body: new TextEncoder().encode('{"username":"alice","password":"secret123"}'),
+    });
+    expect(untyped.headers.get('Content-Type')).toBeNull();
+    expect(await problemOf(readStringFields(untyped, ['username', 'password']))).toMatchObject({
+      type: 'unsupported-media-type',
+      detail:
+        'The Content-Type header is missing: send application/x-www-form-urlencoded or application/json.',
+    });
+  });
+
+  it("answers 415 naming the fix for JSON sent as a form (curl -d's default type)", async () => {
+    for (const body of ['{"username":"alice","password":"secret123"}', ' {"password":"x"}']) {
+      const problem = await problemOf(
+        readStringFields(post(body, 'application/x-www-form-urlencoded'), ['username', 'password']),
+      );
+      expect(problem.type, body).toBe('unsupported-media-type');
+      expect(problem.detail).toMatch(/looks like JSON .* send Content-Type: application\/json/);
+    }
+  });
+
+  it('answers 400 naming the required fields for an empty body, whatever its type', async () => {
+    const empty = (contentType: string | null) =>
+      new Request('https://gatehouse.test/', {
+        method: 'POST',
+        ...(contentType === null ? {} : { headers: { 'Content-Type': contentType } }),
+      });
+    for (const type of [null, 'application/json', 'application/x-www-form-urlencoded', 'text/plain']) {
+      const login = await problemOf(readStringFields(empty(type), ['username', 'password']));
+      expect(login, String(type)).toMatchObject({
+        type: 'invalid-request',
+        detail:
+          'The body is empty: send "username" and "password" as application/x-www-form-urlencoded or application/json.',
+      });
+    }
+    expect((await problemOf(readStringFields(empty(null), ['password']))).detail).toMatch(
+      /^The body is empty: send "password" as /,
     );
   });
 

@@ -85,6 +85,14 @@ export function parseJsonObject(text: string): Map<string, unknown> {
   return new Map(Object.entries(value));
 }
 
+const ACCEPTED = 'application/x-www-form-urlencoded or application/json';
+
+/** `"a"`, `"a" and "b"`, `"a", "b" and "c"`. */
+function fieldList(names: readonly string[]): string {
+  const quoted = names.map((name) => `"${name}"`);
+  return quoted.length < 2 ? (quoted[0] ?? '') : `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
+}
+
 /** Field names are echoed in reasons, so keep them short and printable. */
 function safeName(name: string): string {
   const printable = name.replace(/[^\x20-\x7e]/g, '?');
@@ -99,18 +107,29 @@ export async function readStringFields<const Name extends string>(
   request: Request,
   names: readonly Name[],
 ): Promise<Record<Name, string>> {
-  const mediaType = mediaTypeOf(request.headers.get('Content-Type'));
-  if (mediaType === null) {
-    throw new ProblemError(
-      'unsupported-media-type',
-      'Send application/x-www-form-urlencoded or application/json.',
-    );
+  const bytes = await request.arrayBuffer();
+  // No body at all is a request that forgot its fields, whatever type it declares: say which.
+  if (bytes.byteLength === 0) {
+    throw new ProblemError('invalid-request', `The body is empty: send ${fieldList(names)} as ${ACCEPTED}.`);
   }
-  const text = decodeText(await request.arrayBuffer());
+  const contentType = request.headers.get('Content-Type');
+  if (contentType === null) {
+    throw new ProblemError('unsupported-media-type', `The Content-Type header is missing: send ${ACCEPTED}.`);
+  }
+  const mediaType = mediaTypeOf(contentType);
+  if (mediaType === null) throw new ProblemError('unsupported-media-type', `Send ${ACCEPTED}.`);
+  const text = decodeText(bytes);
   const fields = mediaType === 'form' ? parseForm(text) : parseJsonObject(text);
   const result = {} as Record<Name, string>;
   for (const name of names) {
     const value = fields.get(name);
+    if (value === undefined && mediaType === 'form' && /^\s*\{/.test(text)) {
+      // curl -d sends this Content-Type unless told otherwise, so JSON arrives labelled as a form.
+      throw new ProblemError(
+        'unsupported-media-type',
+        'The body looks like JSON but its Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json.',
+      );
+    }
     if (value === undefined) throw new ProblemError('invalid-request', `The field "${name}" is required.`);
     if (typeof value !== 'string')
       throw new ProblemError('invalid-request', `The field "${name}" must be a string.`);

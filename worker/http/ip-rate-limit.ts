@@ -2,6 +2,7 @@
 // binding, so the count holds across isolates (in-memory counters do not at the edge).
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { errorFields, log } from '../log';
 import type { AppEnv } from './context';
 import { problem } from './problem';
 
@@ -26,9 +27,7 @@ export function ipThrottle(c: Context<AppEnv>): Promise<Response | null> {
     },
     // An unavailable limiter must not take log-in down with it; the per-name throttle still holds.
     (error: unknown) => {
-      console.error(
-        JSON.stringify({ level: 'error', event: 'rate_limiter_failed', message: (error as Error)?.message }),
-      );
+      log('error', 'rate_limiter_failed', { request_id: c.get('requestId'), ...errorFields(error) });
       return null;
     },
   );

@@ -1,22 +1,84 @@
 // RFC 9457 problem details: the one error vocabulary of the API. `type` URIs are stable and
-// documented in the README; `detail` explains this occurrence and never carries internals.
+// documented in the README; each one answers GET with its description (routes/problems.ts).
+// `detail` explains this occurrence and never carries internals.
 
 export const PROBLEMS = {
-  'invalid-request': { status: 400, title: 'The request is invalid' },
-  'invalid-credentials': { status: 401, title: 'Invalid username or password' },
-  'invalid-token': { status: 401, title: 'A valid access token is required' },
-  'wrong-password': { status: 403, title: 'The password is not correct' },
-  'not-found': { status: 404, title: 'No such resource' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
-  'username-taken': { status: 409, title: 'That username is already registered' },
-  'payload-too-large': { status: 413, title: 'The request body is too large' },
-  'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
-  'too-many-requests': { status: 429, title: 'Too many requests' },
-  'internal-error': { status: 500, title: 'Something went wrong on our side' },
-  'service-unavailable': { status: 503, title: 'The service is not configured' },
+  'invalid-request': {
+    status: 400,
+    title: 'The request is invalid',
+    description:
+      'The body could not be used: a field is missing, repeated or not a string, the JSON or the form encoding is malformed, or a username or password breaks a rule. `detail` says which.',
+  },
+  'invalid-credentials': {
+    status: 401,
+    title: 'Invalid username or password',
+    description:
+      'No account has this username and password. The answer is the same whether the name exists or not.',
+  },
+  'invalid-token': {
+    status: 401,
+    title: 'A valid access token is required',
+    description:
+      'The Authorization header is missing, or its token is malformed, forged, expired or of an ended session. Log in again for a new token.',
+  },
+  'wrong-password': {
+    status: 403,
+    title: 'The password is not correct',
+    description:
+      'The password confirming a password change or an account deletion is wrong. Nothing was changed; it counts as a failed log-in.',
+  },
+  'not-found': {
+    status: 404,
+    title: 'No such resource',
+    description:
+      "No such path, or a session that is not the caller's. The API's paths are exact: lowercase, no trailing slash.",
+  },
+  'method-not-allowed': {
+    status: 405,
+    title: 'Method not allowed',
+    description: 'The path exists but not with this method. The Allow header lists the methods it takes.',
+  },
+  'username-taken': {
+    status: 409,
+    title: 'That username is already registered',
+    description:
+      'An account already has this name, or a spelling of it with the same canonical form (case, accents, width).',
+  },
+  'payload-too-large': {
+    status: 413,
+    title: 'The request body is too large',
+    description: 'Request bodies are at most 8 KiB.',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported media type',
+    description:
+      'Bodies are application/x-www-form-urlencoded or application/json, named by the Content-Type header.',
+  },
+  'too-many-requests': {
+    status: 429,
+    title: 'Too many requests',
+    description:
+      'Too many failed log-ins for this name, or too many password attempts from this network. Retry-After says how many seconds to wait.',
+  },
+  'internal-error': {
+    status: 500,
+    title: 'Something went wrong on our side',
+    description:
+      'An unexpected error. Nothing about it is sent; the server log has it under the X-Request-Id.',
+  },
+  'service-unavailable': {
+    status: 503,
+    title: 'The service is not configured',
+    description: 'A required setting is missing or invalid. The server log names it.',
+  },
 } as const;
 
 export type ProblemType = keyof typeof PROBLEMS;
+
+export function isProblemType(name: string): name is ProblemType {
+  return Object.hasOwn(PROBLEMS, name);
+}
 
 export function problemTypeUri(type: ProblemType): string {
   return `/problems/${type}`;

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type SessionInfo, statusOf } from '../api';
 import type { PageProps } from '../app';
 import { LoadFailure, Notice, StatusRegion } from '../components';
+import { dateTime } from '../dates';
 import { describeUserAgent } from '../user-agent';
 
 type ListState =
@@ -20,7 +21,6 @@ const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
   ['minute', 60],
 ];
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-const exact = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /** "2 minutes ago", "yesterday", "just now". */
 export function timeAgo(seconds: number, nowMs = Date.now()): string {
@@ -34,7 +34,7 @@ export function timeAgo(seconds: number, nowMs = Date.now()): string {
 /** A time as words, with the exact time for machines (datetime) and on hover (title). */
 function When(props: { seconds: number; relative?: boolean }) {
   const date = new Date(props.seconds * 1000);
-  const full = exact.format(date);
+  const full = dateTime.format(date);
   return (
     <time dateTime={date.toISOString()} title={full}>
       {props.relative ? timeAgo(props.seconds) : full}

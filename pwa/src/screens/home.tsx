@@ -2,11 +2,12 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import { LoadFailure, Notice, StatusRegion } from '../components';
+import { dateTime } from '../dates';
 import type { Session } from '../session';
 
 type DataState =
   | { readonly kind: 'loading' }
-  | { readonly kind: 'ready'; readonly data: string }
+  | { readonly kind: 'ready'; readonly data: string; readonly sessionEnds: Date }
   | { readonly kind: 'failed'; readonly reason: 'unreachable' | 'error' };
 
 /** The page's content; the app bar and title are the app's Frame. */
@@ -23,8 +24,12 @@ export function HomeScreen(props: {
     // Data already shown stays shown while it refreshes.
     setState((current) => (current.kind === 'ready' ? current : { kind: 'loading' }));
     const outcome = await api.data(session.token);
-    if (outcome.kind === 'ok') setState({ kind: 'ready', data: outcome.body.data });
-    else if (outcome.kind === 'unreachable') setState({ kind: 'failed', reason: 'unreachable' });
+    if (outcome.kind === 'ok') {
+      // The data's text ends with the session's end as an ISO timestamp, for the tutorial's client;
+      // the app shows that time on a line of its own, as a date a person reads.
+      const data = outcome.body.data.replace(/\s*Your session ends \S+\.$/, '');
+      setState({ kind: 'ready', data, sessionEnds: new Date(outcome.body.session_expires_at * 1000) });
+    } else if (outcome.kind === 'unreachable') setState({ kind: 'failed', reason: 'unreachable' });
     else if (outcome.status === 401) onSessionEnded();
     else setState({ kind: 'failed', reason: 'error' });
   }, [session.token, onSessionEnded]);
@@ -56,7 +61,15 @@ export function HomeScreen(props: {
         <p id="greeting" class="greeting">
           {session.username}, here's the data:
         </p>
-        {state.kind === 'ready' && <p class="data">{state.data}</p>}
+        {state.kind === 'ready' && (
+          <>
+            <p class="data">{state.data}</p>
+            <p class="session-end">
+              Your session ends{' '}
+              <time dateTime={state.sessionEnds.toISOString()}>{dateTime.format(state.sessionEnds)}</time>.
+            </p>
+          </>
+        )}
         {state.kind === 'failed' && (
           <LoadFailure reason={state.reason} what="the data" onRetry={() => void load()} />
         )}

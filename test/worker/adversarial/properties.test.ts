@@ -9,6 +9,7 @@ import { MAX_TOKEN_LENGTH, signJwt, verifyJwt } from '../../../worker/auth/jwt';
 import { type Bindings, loadSettings, type Settings } from '../../../worker/config';
 import { parseForm, parseJsonObject, readStringFields } from '../../../worker/http/body';
 import { ProblemError } from '../../../worker/http/problem';
+import { takeLogs } from '../logs';
 import { b64, forge, getData, postForm, postJson, send, utf8 } from './harness';
 
 const SECRET = 'adversarial-property-secret-0123456789-abcdefghijkl';
@@ -164,6 +165,8 @@ describe('token parser properties', () => {
       }),
       { numRuns: 150 },
     );
+    // The weak secrets tried above are refused with a log line naming the setting, never its value.
+    for (const line of takeLogs({ event: 'config_invalid' })) expect(line.message).toMatch(/JWT_SECRET/);
   });
 
   it('round-trips any JSON object with a valid exp through signJwt and verifyJwt, in pure ASCII', async () => {
