@@ -1,15 +1,39 @@
-// Starting and stopping what the benchmark measures. Every server listens on 127.0.0.1 only.
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+// Starting and stopping the servers the benchmark measures. Every server listens on 127.0.0.1 only.
 import { fileURLToPath } from 'node:url';
 import { request } from './http.mjs';
-import { onStopAll, startChild, stopChild } from './proc.mjs';
+import { startChild, stopChild } from './proc.mjs';
 
 const HOST_SCRIPT = fileURLToPath(new URL('./workerd-host.mjs', import.meta.url));
 
 /**
- * A Worker bundle in workerd (see workerd-host.mjs). `firstRequest` makes the host time the start:
- * from creating the runtime (spawning workerd) to the first 200 on that request.
+ * @typedef {object} Server
+ * @property {string} url                 e.g. `http://127.0.0.1:40123/`
+ * @property {number} cpuPid              the process whose CPU time is the server's
+ * @property {number} [hostPid]           for workerd: the Node process that hosts it through Miniflare
+ * @property {number | null} firstOkMs    with `firstRequest`: from start to its first 200
+ * @property {() => Promise<void>} stop
+ *
+ * @typedef {{ path: string, headers?: Record<string, string> }} FirstRequest
+ *
+ * @typedef {object} WorkerdConfig  what lib/workerd-host.mjs reads on its stdin
+ * @property {string} name
+ * @property {string} scriptPath          the entry module
+ * @property {boolean} [wholeDirectory]   also load every module beside it (a wrangler bundle)
+ * @property {string} compatibilityDate
+ * @property {string[]} compatibilityFlags
+ * @property {Record<string, string>} [d1Databases]   binding → database id
+ * @property {Record<string, unknown>} [ratelimits]
+ * @property {Record<string, string>} [bindings]      plain-text variables
+ * @property {string} persistDir          where its D1 state lives
+ * @property {{ binding: string, files: string[] }[]} [migrations]   applied at start
+ * @property {FirstRequest} [firstRequest]  timed from the start: the cold start
+ */
+
+/**
+ * A Worker bundle in workerd (see workerd-host.mjs for `config`). `firstRequest` makes the host time
+ * the start: from creating the runtime (spawning workerd) to the first 200 on that request.
+ * @param {WorkerdConfig} config
+ * @returns {Promise<Server>}
  */
 export async function startWorkerd(config) {
   const host = startChild(process.execPath, [HOST_SCRIPT], {
@@ -22,14 +46,17 @@ export async function startWorkerd(config) {
     url: info.url,
     cpuPid: info.workerdPid,
     hostPid: host.child.pid,
-    readyMs: info.readyMs,
     firstOkMs: info.firstOkMs,
-    firstRequestMs: info.firstRequestMs,
     stop: () => stopChild(host.child, 10_000),
   };
 }
 
-/** A Node server script that prints `LISTENING <port>`; `firstRequest` as above, timed from spawn. */
+/**
+ * A Node server script that prints `LISTENING <port>`; `firstRequest` as above, timed from spawn.
+ * @param {string} script
+ * @param {{ env?: Record<string, string>, firstRequest?: FirstRequest }} [options]
+ * @returns {Promise<Server>}
+ */
 export async function startNode(script, { env = {}, firstRequest } = {}) {
   const spawned = performance.now();
   const server = startChild(process.execPath, ['--no-warnings', script], {
@@ -44,92 +71,5 @@ export async function startNode(script, { env = {}, firstRequest } = {}) {
     const res = await request(new URL(firstRequest.path, url), { headers: firstRequest.headers });
     if (res.status === 200) firstOkMs = performance.now() - spawned;
   }
-  return { url, cpuPid: server.child.pid, firstOkMs, stop: () => stopChild(server.child) };
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * `wrangler dev` as a developer runs it, in its own process group so that stopping it also stops the
- * runtimes it starts. Resolves once the dev server answers HTTP at all.
- */
-export async function startWranglerDev({ wranglerBin, persistDir, secret, timeoutMs = 90_000 }) {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    [
-      wranglerBin,
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--inspector-port',
-      String(inspectorPort),
-      '--persist-to',
-      persistDir,
-      '--show-interactive-dev-session=false',
-      '--log-level',
-      'error',
-      '--var',
-      `JWT_SECRET:${secret}`,
-    ],
-    {
-      detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    },
-  );
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr = (stderr + chunk).slice(-5_000);
-  });
-  const stopGroup = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {}
-      }, 5_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        // Give the group's other members (workerd) the same signal in case they outlived the parent.
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {}
-        resolve();
-      });
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        resolve();
-      }
-    });
-  const forget = onStopAll(stopGroup);
-  const stop = async () => {
-    await stopGroup();
-    forget();
-  };
-  const url = `http://127.0.0.1:${port}/`;
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${stderr}`);
-    const res = await request(new URL('/data', url)).catch(() => null);
-    if (res !== null) return { url, stop };
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await stop();
-  throw new Error(`wrangler dev did not answer within ${timeoutMs} ms:\n${stderr}`);
+  return { url, cpuPid: server.child.pid ?? Number.NaN, firstOkMs, stop: () => stopChild(server.child) };
 }

@@ -1,7 +1,7 @@
 // Gatehouse's own Worker with its storage answered from memory: the D1 binding and the rate limiter
 // are replaced by stand-ins inside the isolate, so the CPU time workerd spends per request is the
 // Worker's own — what a Workers plan's CPU limit applies to — without the local simulation of D1.
-// Bundled by bench/run.mjs; measured one request at a time.
+// Bundled by bench/build.mjs; measured one request at a time (bench/scenarios/own-cpu.mjs).
 //
 // The stand-in knows one account (`benchuser`, password in BENCH_PASSWORD) and answers any session id
 // with an active session of it. It reads the SQL only for the table name and the selected columns.
