@@ -16,7 +16,7 @@ const ARGS = [
 
 /** One browser; each `browser.newContext()` in it is a fresh incognito profile. */
 export function launchChromium() {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, timeout: 60_000 });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
 }
 
 /**
@@ -29,7 +29,6 @@ export function launchChromiumWithProfile(profileDir, options = {}) {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     args: ARGS,
-    timeout: 60_000,
     ...options,
   });
 }

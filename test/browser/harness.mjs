@@ -24,19 +24,20 @@ const BUILT_BY_RUNNER = 'GATEHOUSE_PWA_BUILT';
  * (`assets`: a test may change a file there without touching other servers). Call `stop()` in `after`.
  */
 export async function startServer() {
-  const persist = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
-  const assets = join(persist, 'assets');
+  const folder = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
+  const assets = join(folder, 'assets');
+  const state = join(folder, 'state');
   cpSync(PWA_DIST, assets, { recursive: true });
-  applyLocalMigrations(join(persist, 'state'));
+  applyLocalMigrations(state);
   // The suite signs up and logs in more often in a minute than the per-address limit allows, from
   // one address: throttling is switched off for this server only (the Worker tests cover it).
   const server = await startWranglerDev({
-    persistTo: join(persist, 'state'),
+    persistTo: state,
     assets,
     vars: { JWT_SECRET: randomBytes(32).toString('base64url'), THROTTLING: 'off' },
     timeoutMs: 60_000,
   }).catch((error) => {
-    rmSync(persist, { recursive: true, force: true });
+    rmSync(folder, { recursive: true, force: true });
     throw error;
   });
   return {
@@ -45,7 +46,7 @@ export async function startServer() {
     output: server.output,
     async stop() {
       await server.stop();
-      rmSync(persist, { recursive: true, force: true });
+      rmSync(folder, { recursive: true, force: true });
     },
   };
 }
