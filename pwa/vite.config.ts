@@ -49,7 +49,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2022',
-    // Read by pwa/scripts/budget.mjs to find every JS file the page loads at start; deleted afterwards.
+    // dist/.vite/manifest.json: read by tools/first-load.mjs to find every file the page loads at start.
+    // Not served: public/.assetsignore keeps it out of the Worker's static assets.
     manifest: true,
     // Every browser that can install this app supports modulepreload natively.
     modulePreload: { polyfill: false },

@@ -6,7 +6,17 @@ import { percentile } from './stats.mjs';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-/** One request; resolves with status, body text and the round trip in milliseconds. */
+/**
+ * @typedef {{ method?: string, headers?: Record<string, string>, body?: string }} RequestInit
+ * @typedef {{ status: number, body: string, headers: import('node:http').IncomingHttpHeaders, ms: number }} Answer
+ */
+
+/**
+ * One request; resolves with status, body text and the round trip in milliseconds.
+ * @param {string | URL} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<Answer>}
+ */
 export function request(url, { method = 'GET', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -16,7 +26,7 @@ export function request(url, { method = 'GET', headers = {}, body } = {}) {
       res.on('end', () => {
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         resolve({
-          status: res.statusCode,
+          status: res.statusCode ?? 0,
           body: Buffer.concat(chunks).toString('utf8'),
           headers: res.headers,
           ms,

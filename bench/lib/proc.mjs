@@ -61,6 +61,9 @@ export function childPids(pid, name) {
 /**
  * Starts a child and resolves once one of its stdout lines starts with `marker` (the rest of the line
  * is returned), or rejects after `timeoutMs`. Everything the child prints is kept for error messages.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {{ marker?: string, timeoutMs?: number, env?: Record<string, string>, cwd?: string, input?: string }} [options]
  */
 export function startChild(command, args, { marker, timeoutMs = 60_000, env, cwd, input } = {}) {
   const child = spawn(command, args, {
@@ -105,7 +108,11 @@ export function startChild(command, args, { marker, timeoutMs = 60_000, env, cwd
   return { child, ready, output: () => output };
 }
 
-/** Stops a child we started: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited. */
+/**
+ * Stops a child we started: SIGTERM, then SIGKILL after `graceMs`. Resolves when it has exited.
+ * @param {import('node:child_process').ChildProcess} child
+ * @returns {Promise<void>}
+ */
 export function stopChild(child, graceMs = 5_000) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {

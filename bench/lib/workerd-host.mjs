@@ -1,6 +1,6 @@
 // Runs one Worker bundle in local workerd through Miniflare's Node API — no `wrangler dev`, no dev
 // proxy. Requests reach the Worker on a direct socket, without Miniflare's own entry worker in front,
-// which is the closest local stand-in for production. Started by bench/run.mjs with a JSON config on
+// which is the closest local stand-in for production. Started by lib/servers.mjs with a JSON config on
 // stdin; prints `READY <json>` and serves until stdin closes or it gets SIGTERM.
 //
 // config: { name, scriptPath, wholeDirectory?, compatibilityDate, compatibilityFlags, d1Databases,
@@ -53,6 +53,7 @@ async function applyMigrations(mf, binding, files) {
   }
 }
 
+/** @type {[RegExp, string][]} */
 const MODULE_TYPES = [
   [/\.m?js$/, 'ESModule'],
   [/\.(txt|html|sql)$/, 'Text'],

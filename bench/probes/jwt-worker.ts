@@ -1,7 +1,7 @@
 // The JWT micro-benchmark inside workerd, the runtime Gatehouse runs in: `/?case=<name>&n=<count>`
 // runs one case n times in a row and answers when done; the caller times the request from outside
 // (workerd's clocks do not advance during computation) and subtracts an `n=0` request.
-// Gatehouse's module, `hono/jwt` with its defaults and `jose` with a cached CryptoKey, as in bench/jwt.mjs.
+// Gatehouse's module, `hono/jwt` with its defaults and `jose` with a cached CryptoKey, as in probes/jwt-node.mjs.
 import { sign as honoSign, verify as honoVerify } from 'hono/jwt';
 import { jwtVerify, SignJWT } from 'jose';
 import { createKeyring, signJwt, verifyJwt } from '../../worker/auth/jwt';

@@ -1,7 +1,7 @@
 // Gatehouse's own Worker with its storage answered from memory: the D1 binding and the rate limiter
 // are replaced by stand-ins inside the isolate, so the CPU time workerd spends per request is the
 // Worker's own — what a Workers plan's CPU limit applies to — without the local simulation of D1.
-// Bundled by bench/run.mjs; measured one request at a time.
+// Bundled by bench/build.mjs; measured one request at a time (bench/scenarios/own-cpu.mjs).
 //
 // The stand-in knows one account (`benchuser`, password in BENCH_PASSWORD) and answers any session id
 // with an active session of it. It reads the SQL only for the table name and the selected columns.
@@ -40,6 +40,7 @@ function rowsFor(sql: string, params: unknown[], hash: string): Row[] {
         revoked_at: null,
         last_used_at: now,
         user_agent: null,
+        generation: 0,
       },
     ];
   }
@@ -54,8 +55,14 @@ function shape(sql: string, rows: Row[]): Row[] {
   return rows.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
 }
 
+/** The revocation feed's poll (worker/db/queries.ts): its state row, nothing revoked, nothing trimmed. */
+const EMPTY_FEED = { trimmed_through: 0, head: 0, seq: null, session_id: null, user_id: null };
+
 function statement(sql: string, hash: string, params: unknown[] = []) {
-  const rows = () => shape(sql, rowsFor(sql, params, hash));
+  const rows = () =>
+    /^\s*select\b/i.test(sql) && sql.includes('"revocation_feed"')
+      ? [EMPTY_FEED]
+      : shape(sql, rowsFor(sql, params, hash));
   const meta = { changes: /^\s*select\b/i.test(sql) ? 0 : 1, duration: 0 };
   return {
     bind: (...values: unknown[]) => statement(sql, hash, values),
@@ -79,7 +86,11 @@ const limiter = { limit: async () => ({ success: true }) };
 const stubs = new WeakMap<object, object>();
 
 export default {
-  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  async fetch(
+    request: Request<unknown, IncomingRequestCfProperties>,
+    env: Env,
+    ctx: ExecutionContext,
+  ): Promise<Response> {
     passwordHash ??= hashPassword(env.BENCH_PASSWORD, Number(env.PBKDF2_ITERATIONS ?? 100_000));
     const hash = await passwordHash;
     let stubbed = stubs.get(env);

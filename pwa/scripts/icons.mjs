@@ -2,7 +2,7 @@
 // tests use. The PNGs are committed (so a build needs no image tooling); run this again after
 // changing the SVG: `node pwa/scripts/icons.mjs`.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../../tools/chromium.mjs';
 
 const publicDir = new URL('../public/', import.meta.url);
 const source = readFileSync(new URL('icon.svg', publicDir), 'utf8');
@@ -16,10 +16,7 @@ const targets = [
   { file: 'icons/apple-touch-icon-180.png', size: 180, svg: fullBleed },
 ];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   for (const { file, size, svg } of targets) {
@@ -29,7 +26,7 @@ try {
       `<style>html,body{margin:0;background:transparent}img{display:block}</style>` +
         `<img src="${src}" width="${size}" height="${size}" alt="">`,
     );
-    await page.locator('img').evaluate((img) => img.decode());
+    await page.locator('img').evaluate((img) => /** @type {HTMLImageElement} */ (img).decode());
     writeFileSync(new URL(file, publicDir), await page.screenshot({ omitBackground: true }));
     console.log(`wrote pwa/public/${file}`);
   }

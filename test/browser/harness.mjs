@@ -1,155 +1,76 @@
 // What the browser tests stand on: the built PWA served with the real Worker by `wrangler dev` (its
-// own port, its own temporary D1, its own secret) and Debian's Chromium driven by playwright-core,
-// each browser with a fresh profile. Nothing here is mocked.
+// own port, its own temporary D1, its own secret, its own copy of the build) and Debian's Chromium
+// driven by playwright-core: one browser per test file, a fresh context (its own storage) per simulated
+// browser. Nothing here is mocked. Starting servers and browsers is tools/.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchChromium, launchChromiumWithProfile } from '../../tools/chromium.mjs';
+import { PWA_DIST, ROOT } from '../../tools/paths.mjs';
+import { buildPwa } from '../../tools/pwa-build.mjs';
+import { applyLocalMigrations } from '../../tools/wrangler.mjs';
+import { startWranglerDev } from '../../tools/wrangler-dev.mjs';
 
-export const ROOT = new URL('../../', import.meta.url).pathname;
+export { ROOT };
 export const ARTIFACTS = join(ROOT, 'test-results', 'browser');
-const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+/** Set by tools/run-node-tests.mjs, which builds the PWA once for all the files it runs. */
+const BUILT_BY_RUNNER = 'GATEHOUSE_PWA_BUILT';
 
-const env = { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' };
-
-export function buildPwa() {
-  const result = spawnSync('npm', ['run', '--silent', 'build:pwa'], { cwd: ROOT, env, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`npm run build:pwa failed:\n${result.stdout}\n${result.stderr}`);
-  return result.stdout;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { buildPwa };
 
 /**
- * Starts `wrangler dev` on a free port with a fresh, migrated local D1. Call `stop()` in `after`.
+ * Starts `wrangler dev` on a free port with a fresh, migrated local D1 and its own copy of pwa/dist
+ * (`assets`: a test may change a file there without touching other servers). Call `stop()` in `after`.
  * `vars` are settings for this server only (e.g. `{ THROTTLING: 'on' }`).
+ * @param {{ vars?: Record<string, string> }} [options]
  */
 export async function startServer({ vars = {} } = {}) {
-  const persist = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
-  const migrate = spawnSync(
-    process.execPath,
-    [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persist],
-    { cwd: ROOT, env, encoding: 'utf8' },
-  );
-  if (migrate.status !== 0) throw new Error(`migrations failed:\n${migrate.stdout}\n${migrate.stderr}`);
-
-  const port = await freePort();
-  const secret = randomBytes(32).toString('base64url');
-  // An env file of its own, empty: wrangler then skips the developer's .dev.vars, whose settings
-  // (TOKEN_TTL_SECONDS, JWT_ISSUER, …) would otherwise change what the tests see.
-  const envFile = join(persist, 'empty.env');
-  writeFileSync(envFile, '');
+  const folder = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
+  const assets = join(folder, 'assets');
+  const state = join(folder, 'state');
+  cpSync(PWA_DIST, assets, { recursive: true });
+  applyLocalMigrations(state);
   // The suite signs up and logs in more often in a minute than the per-address limit allows, from
   // one address: throttling is switched off for this server only (the Worker tests cover it).
-  const child = spawn(
-    process.execPath,
-    [
-      WRANGLER,
-      'dev',
-      '--ip',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--persist-to',
-      persist,
-      '--var',
-      `JWT_SECRET:${secret}`,
-      ...Object.entries({ THROTTLING: 'off', ...vars }).flatMap(([name, value]) => [
-        '--var',
-        `${name}:${value}`,
-      ]),
-      '--env-file',
-      envFile,
-      '--show-interactive-dev-session=false',
-    ],
-    // Its own process group, so that stopping it also stops the workerd it starts.
-    { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (chunk) => {
-    output += chunk;
+  const server = await startWranglerDev({
+    persistTo: state,
+    assets,
+    vars: { JWT_SECRET: randomBytes(32).toString('base64url'), THROTTLING: 'off', ...vars },
+    timeoutMs: 60_000,
+  }).catch((error) => {
+    rmSync(folder, { recursive: true, force: true });
+    throw error;
   });
-  child.stderr.on('data', (chunk) => {
-    output += chunk;
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const killGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      // Already gone.
-    }
+  return {
+    base: server.url,
+    assets,
+    output: server.output,
+    async stop() {
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    },
   };
-  // Also when the test process dies unexpectedly.
-  const onExit = () => killGroup('SIGKILL');
-  process.once('exit', onExit);
-
-  const stop = async () => {
-    process.off('exit', onExit);
-    killGroup('SIGTERM');
-    const timer = setTimeout(() => killGroup('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(persist, { recursive: true, force: true });
-  };
-
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  let gone = false;
-  exited.then(() => {
-    gone = true;
-  });
-  while (Date.now() < deadline && !gone) {
-    try {
-      const response = await fetch(`${base}/`);
-      if (response.ok) return { base, stop, output: () => output };
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await stop();
-  throw new Error(`wrangler dev did not become ready:\n${output}`);
 }
 
 /**
- * Builds the PWA and starts a server before the file's tests, and stops it after them. The server's
- * address is the returned object's `base`, set once it is up: read it inside tests and helpers.
+ * Builds the PWA (unless the runner did) and starts a server before the file's tests, and stops it
+ * after them. The server's address is the returned object's `base`, and its copy of the build
+ * `assets`, set once it is up: read them inside tests and helpers.
  */
 export function useServer() {
-  const server = { base: undefined };
+  /** @type {{ base: string, assets: string }} */
+  const server = { base: '', assets: '' };
+  /** @type {Awaited<ReturnType<typeof startServer>> | undefined} */
   let running;
   before(
     async () => {
-      buildPwa();
+      if (process.env[BUILT_BY_RUNNER] === undefined) buildPwa();
       running = await startServer();
       server.base = running.base;
+      server.assets = running.assets;
     },
     { timeout: 180_000 },
   );
@@ -159,21 +80,36 @@ export function useServer() {
   return server;
 }
 
+/** The file's one Chromium, started by the first test that needs it and closed after the last. */
+let sharedBrowser;
+after(async () => {
+  await (await sharedBrowser)?.close();
+});
+
 /**
- * A fresh Chromium with its own profile. Records uncaught page errors and Content-Security-Policy
+ * A fresh browser: a new context of the file's Chromium, with storage of its own, or with
+ * `withProfile: true` a Chromium of its own on a temporary profile (for Chromium's installability
+ * check, which refuses incognito contexts). Records uncaught page errors and Content-Security-Policy
  * violations (through the `securitypolicyviolation` event, which fires for every blocked load).
  */
 export async function openBrowser(options = {}) {
-  const profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
+  /** @type {import('playwright-core').BrowserContextOptions} */
+  const contextOptions = {
     viewport: options.viewport ?? { width: 375, height: 812 },
     colorScheme: options.colorScheme ?? 'light',
     reducedMotion: 'reduce',
     // A device of another kind, as the sessions page names it (e.g. "Firefox on Windows").
     ...(options.userAgent === undefined ? {} : { userAgent: options.userAgent }),
-  });
+  };
+  let profile;
+  let context;
+  if (options.withProfile) {
+    profile = mkdtempSync(join(tmpdir(), 'gatehouse-chromium-'));
+    context = await launchChromiumWithProfile(profile, contextOptions);
+  } else {
+    sharedBrowser ??= launchChromium();
+    context = await (await sharedBrowser).newContext(contextOptions);
+  }
   const problems = [];
   await context.addInitScript(() => {
     document.addEventListener('securitypolicyviolation', (event) => {
@@ -187,9 +123,11 @@ export async function openBrowser(options = {}) {
       if (/CSP violation|Content Security Policy|Trusted ?Type/i.test(text)) problems.push(text);
     });
   };
+  // A profile's browser opens with a page; a new context has none, and its first page is an event.
+  const opened = context.pages()[0];
   context.on('page', watch);
-  const page = context.pages()[0] ?? (await context.newPage());
-  watch(page);
+  const page = opened ?? (await context.newPage());
+  if (opened !== undefined) watch(opened);
   return {
     context,
     page,
@@ -197,7 +135,7 @@ export async function openBrowser(options = {}) {
     problems,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (profile !== undefined) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -341,7 +279,7 @@ export function storeToken(page, token) {
           transaction.objectStore('auth').put(value, 'access-token');
           transaction.oncomplete = () => {
             db.close();
-            resolve();
+            resolve(undefined);
           };
           transaction.onerror = () => reject(transaction.error);
         };

@@ -430,7 +430,7 @@ describe('navigation, tabs and the silent refresh', () => {
     const { access_token: old } = await logInThroughApi(server.base, name, secret);
     await withBrowsers([{}], async ({ page, context }) => {
       await page.addInitScript(() => {
-        delete Navigator.prototype.locks;
+        delete (/** @type {{ locks?: LockManager }} */ (Navigator.prototype).locks);
       });
       const refreshes = [];
       context.on('request', (request) => {

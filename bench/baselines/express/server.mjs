@@ -4,7 +4,7 @@
 // comparison is about runtimes rather than about old bugs: passwords are PBKDF2-SHA256 at the same
 // 100,000 iterations as Gatehouse (the tutorial used unsalted SHA-256), and verify pins HS256.
 //
-// Started by bench/run.mjs: `node server.mjs` with PORT, DB_PATH and JWT_SECRET in the environment;
+// Started by bench/runtimes.mjs: `node server.mjs` with PORT, DB_PATH and JWT_SECRET in the environment;
 // prints `LISTENING <port>` once it accepts connections.
 import { pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
@@ -42,7 +42,7 @@ app.post('/signup', async (req, res) => {
 app.post('/login', async (req, res) => {
   const { username, password } = req.body ?? {};
   if (typeof username !== 'string' || typeof password !== 'string') return res.status(400).send();
-  const user = findUser.get(username);
+  const user = /** @type {{ salt: Buffer, hash: Buffer } | undefined} */ (findUser.get(username));
   if (user === undefined) return res.status(401).send();
   const hash = await derive(password, user.salt, ITERATIONS, 32, 'sha256');
   if (!timingSafeEqual(hash, user.hash)) return res.status(401).send();

@@ -1,13 +1,14 @@
 // Baseline (c): the tutorial's three routes written the common Hono way — `hono/jwt` with its
 // defaults (the secret as a string, so every sign and verify imports the key again), `c.req.parseBody()`,
 // D1 through `prepare().bind()`, PBKDF2-SHA256 at 100,000 iterations like Gatehouse. No sessions:
-// `/data` is the JWT middleware and nothing else. Bundled with esbuild by bench/run.mjs.
+// `/data` is the JWT middleware and nothing else. Bundled with esbuild by bench/build.mjs.
 import { Hono } from 'hono';
-import { jwt, sign } from 'hono/jwt';
+import { type JwtVariables, jwt, sign } from 'hono/jwt';
 
 type Bindings = { DB: D1Database; JWT_SECRET: string };
 
-const app = new Hono<{ Bindings: Bindings }>();
+// The payload type the middleware's `jwtPayload` variable carries, as Hono's JWT docs declare it.
+const app = new Hono<{ Bindings: Bindings; Variables: JwtVariables<{ username: string }> }>();
 const FIFTEEN_DAYS = 15 * 24 * 60 * 60;
 
 const toHex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');

@@ -1,5 +1,5 @@
 // JWT sign and verify, ops/s, in one Node process: Gatehouse's worker/auth/jwt.ts (bundled to JS by
-// bench/run.mjs and passed as the first argument) against `hono/jwt`'s sign/verify with its defaults,
+// bench/build.mjs and passed as the first argument) against `hono/jwt`'s sign/verify with its defaults,
 // `jose` with a CryptoKey imported once, and `jsonwebtoken`. Every library signs and verifies the same
 // claims as a Gatehouse access token. Prints `JWT_JSON <json>`.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -75,6 +75,7 @@ const cases = Object.entries(libraries).flatMap(([name, library]) => [
   { alias: `sign ${name}`, run: () => library.sign() },
   { alias: `verify ${name}`, run: () => library.verify(tokens[name]) },
 ]);
+/** @type {Record<string, number[]>} */
 const samples = Object.fromEntries(cases.map(({ alias }) => [alias, []]));
 for (let round = 0; round < rounds; round++) {
   for (let i = 0; i < cases.length; i++) {
