@@ -20,6 +20,8 @@ const BENCH = fileURLToPath(new URL('.', import.meta.url));
  * @property {string} jwtModule      worker/auth/jwt.ts as a plain ES module, for Node
  * @property {string} jwtWorkerDir   the JWT micro-benchmark Worker
  * @property {string} stubbedDir     Gatehouse with its storage answered in memory
+ * @property {string} countingDir    Gatehouse with its D1 statements counted
+ * @property {string} sessionCacheModule  worker/session-check/session-cache.ts as an ES module, for Node
  * @property {Record<string, unknown>} sizes
  */
 
@@ -76,8 +78,22 @@ export async function buildAll(tmp) {
     minify: true,
   });
 
+  // Gatehouse with its D1 statements counted, for the queries per 1,000 requests.
+  const countingDir = join(tmp, 'counting-worker');
+  await bundleModule(join(BENCH, 'probes/counting-worker.ts'), join(countingDir, 'index.js'), {
+    minify: true,
+  });
+
+  // The session cache alone, for its memory in Node's V8.
+  const sessionCacheModule = join(tmp, 'session-cache', 'session-cache.mjs');
+  await bundleModule(join(ROOT, 'worker/session-check/session-cache.ts'), sessionCacheModule, {
+    forWorkerd: false,
+  });
+
   const bundle = workerBundleSize(gatehouseDir);
   return {
+    countingDir,
+    sessionCacheModule,
     gatehouseDir,
     honoDir,
     jwtModule,

@@ -50,7 +50,8 @@ const FULL = {
   devSeconds: 5,
   jwtRounds: 12,
   stageSeconds: 3,
-  deadlineMinutes: 8,
+  revocationTrials: 30,
+  deadlineMinutes: 12,
 };
 /** @typedef {typeof FULL} Plan */
 
@@ -66,7 +67,8 @@ const QUICK = {
   devSeconds: 3,
   jwtRounds: 4,
   stageSeconds: 0,
-  deadlineMinutes: 3,
+  revocationTrials: 8,
+  deadlineMinutes: 5,
 };
 
 /** @returns {Plan} */

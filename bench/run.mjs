@@ -28,10 +28,13 @@ import { TARGETS } from './lib/targets.mjs';
 import { readWranglerConfig } from './lib/wrangler-config.mjs';
 import { startProbes, startRuntimes } from './runtimes.mjs';
 import { runScenarios, scenarioResults } from './scenario.mjs';
+import cacheMemory from './scenarios/cache-memory.mjs';
+import d1Queries from './scenarios/d1-queries.mjs';
 import data from './scenarios/data.mjs';
 import { jwtInNode, jwtInWorkerd } from './scenarios/jwt.mjs';
 import login from './scenarios/login.mjs';
 import ownCpu from './scenarios/own-cpu.mjs';
+import revocation from './scenarios/revocation.mjs';
 import stages from './scenarios/stages.mjs';
 import timing from './scenarios/timing.mjs';
 import wranglerDev from './scenarios/wrangler-dev.mjs';
@@ -43,6 +46,9 @@ const SCENARIOS = [
   login, //         POST /login against raw PBKDF2
   ownCpu, //        Gatehouse's own CPU, storage in memory
   timing, //        unknown user against wrong password
+  revocation, //    how late another isolate refuses a revoked session
+  d1Queries, //     D1 statements per 1,000 /data, default and strict
+  cacheMemory, //   a full session cache's memory
   wranglerDev, //   /data under wrangler dev
   jwtInNode, //     JWT sign/verify in Node
   jwtInWorkerd, //  ... and in workerd

@@ -25,7 +25,9 @@ const BENCH = fileURLToPath(new URL('.', import.meta.url));
  *   token: string,
  *   headers: Record<string, string>,
  *   coldStart: ColdStart,
- * }} Runtime  one compared server, running, with its accounts and a token for /data
+ *   dataOnly?: boolean,
+ * }} Runtime  one compared server, running, with its accounts and a token for /data; `dataOnly`:
+ *   another configuration of a measured bundle, compared on /data only
  *
  * @typedef {{ workerd: Server, node: Server }} Probes
  *
@@ -107,14 +109,15 @@ async function coldStarts(count, start, label) {
  *   label: string,
  *   config: Omit<import('./lib/servers.mjs').WorkerdConfig, 'persistDir'>,
  *   headers: (token: string) => Record<string, string>,
+ *   dataOnly?: boolean,
  * }} runtime
  * @returns {Promise<Runtime>}
  */
-async function prepareWorkerd({ plan, tmp }, { key, label, config: baseConfig, headers }) {
+async function prepareWorkerd({ plan, tmp }, { key, label, config: baseConfig, headers, dataOnly = false }) {
   const { migrations, ...config } = { ...baseConfig, persistDir: join(tmp, `${baseConfig.name}-state`) };
   progress(`${label}: migrations and accounts`);
   const setup = await startWorkerd({ ...config, migrations });
-  const data = await createAccounts(setup.url, plan.timingPairs, label);
+  const data = await createAccounts(setup.url, dataOnly ? 0 : plan.timingPairs, label);
   await setup.stop();
   progress(`${label}: ${plan.coldStarts} cold starts`);
   const firstRequest = { path: '/data', headers: headers(data.token) };
@@ -123,7 +126,16 @@ async function prepareWorkerd({ plan, tmp }, { key, label, config: baseConfig, h
     () => startWorkerd({ ...config, firstRequest }),
     label,
   );
-  return { key, label, family: 'workerd', ...server, ...data, headers: headers(data.token), coldStart };
+  return {
+    key,
+    label,
+    family: 'workerd',
+    ...server,
+    ...data,
+    headers: headers(data.token),
+    coldStart,
+    dataOnly,
+  };
 }
 
 /**
@@ -157,8 +169,11 @@ async function prepareExpress({ plan, tmp }) {
  */
 export async function startRuntimes(setting) {
   const { build, config, candidate } = setting;
-  const gatehouseConfig = (/** @type {string} */ name, /** @type {string} */ bundleDir) =>
-    gatehouseWorkerdConfig(config, name, bundleDir);
+  const gatehouseConfig = (
+    /** @type {string} */ name,
+    /** @type {string} */ bundleDir,
+    /** @type {Record<string, string>} */ vars = {},
+  ) => gatehouseWorkerdConfig(config, name, bundleDir, vars);
   // The tutorial's client sends the bare token.
   const bareToken = (/** @type {string} */ token) => ({ Authorization: token });
   const gatehouse = await prepareWorkerd(setting, {
@@ -178,6 +193,15 @@ export async function startRuntimes(setting) {
             headers: bareToken,
           }),
         ];
+  // The same bundle in strict mode (docs/session-check.md): a D1 read on every request, as before the
+  // session cache. Compared on /data only; everything else it does is the default's.
+  const strict = await prepareWorkerd(setting, {
+    key: 'gatehouseStrict',
+    label: 'Gatehouse, strict mode (REVOCATION_MAX_STALENESS_MS=0)',
+    config: gatehouseConfig('gatehouse-strict', build.gatehouseDir, { REVOCATION_MAX_STALENESS_MS: '0' }),
+    headers: bareToken,
+    dataOnly: true,
+  });
   const express = await prepareExpress(setting);
   const hono = await prepareWorkerd(setting, {
     key: 'honoJwt',
@@ -193,7 +217,7 @@ export async function startRuntimes(setting) {
     // hono/jwt's middleware accepts only `Bearer <token>`.
     headers: (token) => ({ Authorization: `Bearer ${token}` }),
   });
-  return [gatehouse, express, hono, ...proposed];
+  return [gatehouse, strict, express, hono, ...proposed];
 }
 
 /**

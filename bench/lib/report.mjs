@@ -72,7 +72,7 @@ function targets(r) {
         t.label,
         t.value === null
           ? '–'
-          : `${number(t.value, t.unit === 'kB' ? 1 : 2)} ${t.unit === 'kB' ? 'kB' : '×'}`,
+          : `${number(t.value, t.unit === 'kB' ? 1 : 2)}${t.unit === '' ? '' : ` ${t.unit}`}`,
         t.goal,
         t.met === null ? 'n/a' : t.met ? 'yes' : 'NO',
       ]),

@@ -8,6 +8,7 @@ const HOST_SCRIPT = fileURLToPath(new URL('./workerd-host.mjs', import.meta.url)
 /**
  * @typedef {object} Server
  * @property {string} url                 e.g. `http://127.0.0.1:40123/`
+ * @property {string[]} urls              one per instance (`instances`), `url` first
  * @property {number} cpuPid              the process whose CPU time is the server's
  * @property {number} [hostPid]           for workerd: the Node process that hosts it through Miniflare
  * @property {number | null} firstOkMs    with `firstRequest`: from start to its first 200
@@ -27,6 +28,7 @@ const HOST_SCRIPT = fileURLToPath(new URL('./workerd-host.mjs', import.meta.url)
  * @property {string} persistDir          where its D1 state lives
  * @property {{ binding: string, files: string[] }[]} [migrations]   applied at start
  * @property {FirstRequest} [firstRequest]  timed from the start: the cold start
+ * @property {number} [instances]         copies of the Worker, one isolate each, sharing the D1
  */
 
 /**
@@ -44,6 +46,7 @@ export async function startWorkerd(config) {
   const info = JSON.parse(await host.ready);
   return {
     url: info.url,
+    urls: info.urls,
     cpuPid: info.workerdPid,
     hostPid: host.child.pid,
     firstOkMs: info.firstOkMs,
@@ -71,5 +74,11 @@ export async function startNode(script, { env = {}, firstRequest } = {}) {
     const res = await request(new URL(firstRequest.path, url), { headers: firstRequest.headers });
     if (res.status === 200) firstOkMs = performance.now() - spawned;
   }
-  return { url, cpuPid: server.child.pid ?? Number.NaN, firstOkMs, stop: () => stopChild(server.child) };
+  return {
+    url,
+    urls: [url],
+    cpuPid: server.child.pid ?? Number.NaN,
+    firstOkMs,
+    stop: () => stopChild(server.child),
+  };
 }

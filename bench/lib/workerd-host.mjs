@@ -5,7 +5,9 @@
 //
 // config: { name, scriptPath, wholeDirectory?, compatibilityDate, compatibilityFlags, d1Databases,
 //           ratelimits, bindings, persistDir, migrations?: [{ binding, files }],
-//           firstRequest?: { path, headers } }
+//           firstRequest?: { path, headers }, instances? }
+// `instances` (default 1) runs that many copies of the Worker, each in its own isolate with its own
+// socket, sharing the same D1: what several isolates of one deployment are.
 // `wholeDirectory` loads every module next to scriptPath (a bundle's text, data or wasm modules).
 import { readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -79,21 +81,22 @@ const source = config.wholeDirectory
   : { modules: true, scriptPath: config.scriptPath };
 let logLines = 0;
 const started = performance.now();
+const names = Array.from({ length: config.instances ?? 1 }, (_, i) =>
+  i === 0 ? config.name : `${config.name}-${i}`,
+);
 const mf = new Miniflare(
   convertV4MiniflareOptions({
-    workers: [
-      {
-        name: config.name,
-        ...source,
-        modulesRoot: dirname(config.scriptPath),
-        compatibilityDate: config.compatibilityDate,
-        compatibilityFlags: config.compatibilityFlags ?? [],
-        d1Databases: config.d1Databases ?? {},
-        ratelimits: config.ratelimits ?? {},
-        bindings: config.bindings ?? {},
-        unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
-      },
-    ],
+    workers: names.map((name) => ({
+      name,
+      ...source,
+      modulesRoot: dirname(config.scriptPath),
+      compatibilityDate: config.compatibilityDate,
+      compatibilityFlags: config.compatibilityFlags ?? [],
+      d1Databases: config.d1Databases ?? {},
+      ratelimits: config.ratelimits ?? {},
+      bindings: config.bindings ?? {},
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+    })),
     resourcePersistencePath: config.persistDir,
     host: '127.0.0.1',
     port: 0,
@@ -106,7 +109,8 @@ const mf = new Miniflare(
   }),
 );
 await mf.ready;
-const url = await mf.unsafeGetDirectURL(config.name);
+const urls = await Promise.all(names.map((name) => mf.unsafeGetDirectURL(name)));
+const url = urls[0];
 const readyMs = performance.now() - started;
 for (const { binding, files } of config.migrations ?? []) await applyMigrations(mf, binding, files);
 
@@ -128,7 +132,7 @@ if (config.firstRequest) {
 
 const [workerdPid] = childPids(process.pid, 'workerd');
 process.stdout.write(
-  `READY ${JSON.stringify({ url: url.href, readyMs, firstOkMs, firstRequestMs, workerdPid })}\n`,
+  `READY ${JSON.stringify({ url: url.href, urls: urls.map((each) => each.href), readyMs, firstOkMs, firstRequestMs, workerdPid })}\n`,
 );
 
 let stopping = false;

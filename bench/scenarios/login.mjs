@@ -32,7 +32,8 @@ export default {
   phase: 'runtimes',
   perRuntime: true,
 
-  async run({ plan, runtimes, probes }) {
+  async run({ plan, runtimes: all, probes }) {
+    const runtimes = all.filter(({ dataOnly }) => !dataOnly);
     progress(`/login: ${plan.logins} log-ins per runtime, with raw PBKDF2 in between`);
     const logins = runtimes.map((runtime) => ({ runtime, ms: /** @type {number[]} */ ([]), cpuMs: 0 }));
     /** @type {Record<string, { probe: Server, pbkdf2: number[], empty: number[], cpuMs: number }>} */
@@ -89,16 +90,18 @@ export default {
           'PBKDF2 CPU ms',
           'CPU ratio',
         ],
-        Object.values(r.runtimes).map(({ label, login }) => [
-          label,
-          ms(login.p50),
-          ms(login.p99),
-          ms(login.pbkdf2.p50),
-          number(login.ratioToPbkdf2, 3),
-          ms(login.cpuMs),
-          ms(login.pbkdf2.cpuMs),
-          number(login.cpuRatioToPbkdf2, 3),
-        ]),
+        Object.values(r.runtimes)
+          .filter(({ login }) => login)
+          .map(({ label, login }) => [
+            label,
+            ms(login.p50),
+            ms(login.p99),
+            ms(login.pbkdf2.p50),
+            number(login.ratioToPbkdf2, 3),
+            ms(login.cpuMs),
+            ms(login.pbkdf2.cpuMs),
+            number(login.cpuRatioToPbkdf2, 3),
+          ]),
       ),
       '',
       'Raw PBKDF2 = one request to a probe in the same runtime that does nothing but PBKDF2-SHA256 × 100,000 ' +

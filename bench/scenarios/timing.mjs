@@ -13,7 +13,8 @@ export default {
   phase: 'runtimes',
   perRuntime: true,
 
-  async run({ plan, runtimes }) {
+  async run({ plan, runtimes: all }) {
+    const runtimes = all.filter(({ dataOnly }) => !dataOnly);
     progress(`failed log-ins: ${plan.timingPairs} unknown-user and wrong-password pairs per runtime`);
     const series = runtimes.map((runtime) => ({
       runtime,
@@ -56,12 +57,14 @@ export default {
       '',
       table(
         ['Runtime', 'unknown user p50 ms', 'wrong password p50 ms', 'unknown ÷ wrong'],
-        Object.values(r.runtimes).map(({ label, timing }) => [
-          label,
-          ms(timing.unknown.p50),
-          ms(timing.wrong.p50),
-          number(timing.ratio, 3),
-        ]),
+        Object.values(r.runtimes)
+          .filter(({ timing }) => timing)
+          .map(({ label, timing }) => [
+            label,
+            ms(timing.unknown.p50),
+            ms(timing.wrong.p50),
+            number(timing.ratio, 3),
+          ]),
       ),
     ];
   },
