@@ -19,9 +19,10 @@ const now = Math.floor(Date.now() / 1000);
 const before = heapUsed();
 const cache = new SessionCache(ENTRIES);
 for (let i = 0; i < ENTRIES; i++) {
-  // Ids as the Worker makes them: 16 random bytes in base64url (sessions), UUIDs (users).
+  // Ids as the Worker has them: 16 random bytes in base64url (sessions), UUIDs (users) as strings of
+  // their own, like those D1 results are made of (randomUUID's own strings share a batch buffer).
   cache.set(randomBytes(16).toString('base64url'), {
-    userId: randomUUID(),
+    userId: Buffer.from(randomUUID()).toString(),
     expiresAt: now + 30 * 86400,
     revokedAt: null,
     generation: 0,

@@ -2,8 +2,9 @@
 // from the table that defines the types. Relative URIs (RFC 9457 §3.1.1 resolves them against the
 // request) keep the documented `type` values unchanged for clients that compare them, and need no
 // second site to stay in step with the code.
-import { Hono } from 'hono';
+
 import type { AppEnv } from '../http/context';
+import { Hono } from '../http/hono';
 import { isProblemType, PROBLEMS, problem, problemTypeUri } from '../http/problem';
 
 export const problemRoutes = new Hono<AppEnv>().get('/problems/:type', (c) => {
