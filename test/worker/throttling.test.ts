@@ -82,6 +82,44 @@ describe('per-IP throttle (Rate Limiting binding)', () => {
     );
   });
 
+  it('keys IPv6 clients on their /64 and IPv4-mapped addresses on the IPv4 address', async () => {
+    // Every request from another address of the same /64: one budget.
+    const interfaceId = () => Math.floor(Math.random() * 0xffff).toString(16);
+    let firstRefused = -1;
+    for (let i = 0; i < 2 * LIMIT + 2 && firstRefused === -1; i++) {
+      const address = `2001:db8:77:${i % 2 ? '0' : '00'}::${interfaceId()}:${interfaceId()}`;
+      const response = await post(
+        '/login',
+        { username: uniqueName('ghost'), password: 'whatever pass' },
+        { 'CF-Connecting-IP': address },
+      );
+      if (response.status === 429) firstRefused = i;
+      else expect(response.status).toBe(401);
+    }
+    expect(firstRefused).toBeGreaterThanOrEqual(LIMIT);
+    // The neighbouring /64 has its own budget.
+    const neighbour = await post(
+      '/login',
+      { username: uniqueName('ghost'), password: 'whatever pass' },
+      { 'CF-Connecting-IP': '2001:db8:77:1::1' },
+    );
+    expect(neighbour.status).toBe(401);
+
+    // An IPv4 client is one client however its address is written.
+    firstRefused = -1;
+    for (let i = 0; i < 2 * LIMIT + 2 && firstRefused === -1; i++) {
+      const address = ['192.0.2.77', '::ffff:192.0.2.77', '::ffff:c000:24d'][i % 3] as string;
+      const response = await post(
+        '/login',
+        { username: uniqueName('ghost'), password: 'whatever pass' },
+        { 'CF-Connecting-IP': address },
+      );
+      if (response.status === 429) firstRefused = i;
+      else expect(response.status).toBe(401);
+    }
+    expect(firstRefused).toBeGreaterThanOrEqual(LIMIT);
+  });
+
   it('refuses before any password hashing', async () => {
     const ip = '203.0.113.8';
     const exhaust = async () => {
