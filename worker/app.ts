@@ -8,6 +8,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { loadSettings } from './config';
 import type { AppEnv } from './http/context';
+import { refuseCrossSite } from './http/cross-site';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
 import { accountRoutes } from './routes/account';
@@ -53,6 +54,8 @@ export function createApp(): Hono<AppEnv> {
     maxAge: 600,
   });
   app.use((c, next) => (c.req.header('Origin') === undefined ? next() : corsForListedOrigins(c, next)));
+  // Before any handler: a cross-site form post must not even count as a failed log-in.
+  app.use(refuseCrossSite);
   app.use(
     methodNotAllowed({
       app,

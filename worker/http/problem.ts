@@ -6,6 +6,7 @@ export const PROBLEMS = {
   'invalid-credentials': { status: 401, title: 'Invalid username or password' },
   'invalid-token': { status: 401, title: 'A valid access token is required' },
   'wrong-password': { status: 403, title: 'The password is not correct' },
+  'cross-site-request': { status: 403, title: 'Cross-site requests are not allowed' },
   'not-found': { status: 404, title: 'No such resource' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'username-taken': { status: 409, title: 'That username is already registered' },
