@@ -62,6 +62,21 @@ describe('settings', () => {
     expect(await settingsFor({ LOGIN_MAX_BACKOFF_SECONDS: '1' })).toMatchObject({ ok: false });
   });
 
+  it('reads the caps across all clients', async () => {
+    const defaults = await settingsFor({});
+    expect(defaults.ok && defaults.settings.globalLimits).toEqual({
+      signupsPerMinute: 60,
+      failedLoginsPerMinute: 600,
+    });
+    const result = await settingsFor({ SIGNUPS_PER_MINUTE: '5', FAILED_LOGINS_PER_MINUTE: '50' });
+    expect(result.ok && result.settings.globalLimits).toEqual({
+      signupsPerMinute: 5,
+      failedLoginsPerMinute: 50,
+    });
+    expect(await settingsFor({ SIGNUPS_PER_MINUTE: '0' })).toMatchObject({ ok: false });
+    expect(await settingsFor({ FAILED_LOGINS_PER_MINUTE: 'many' })).toMatchObject({ ok: false });
+  });
+
   it('validates once per environment object', async () => {
     const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
     expect(loadSettings(bindings)).toBe(loadSettings(bindings));

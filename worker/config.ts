@@ -1,7 +1,12 @@
 // Settings from the Worker's environment, validated once per isolate (per `env` object) and cached.
 // A bad setting never crashes the Worker: requests get a 503 and the log says which setting is wrong.
 import { createKeyring, type JwtKeyring } from './auth/jwt';
-import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
+import {
+  DEFAULT_GLOBAL_LIMITS,
+  DEFAULT_LOGIN_THROTTLE,
+  type GlobalLimits,
+  type LoginThrottlePolicy,
+} from './auth/login-throttle';
 import { dummyHash, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './auth/password';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
@@ -20,6 +25,8 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   LOGIN_MAX_BACKOFF_SECONDS?: string;
   LOGIN_HARD_STOP_FAILURES?: string;
   LOGIN_HARD_STOP_SECONDS?: string;
+  SIGNUPS_PER_MINUTE?: string;
+  FAILED_LOGINS_PER_MINUTE?: string;
   /** `off` disables log-in/sign-up throttling (tests only); anything else keeps it on. */
   THROTTLING?: string;
 }
@@ -39,6 +46,7 @@ export interface Settings {
   readonly corsOrigins: ReadonlySet<string>;
   readonly throttling: boolean;
   readonly loginThrottle: LoginThrottlePolicy;
+  readonly globalLimits: GlobalLimits;
 }
 
 export type SettingsResult =
@@ -177,6 +185,22 @@ async function parseSettings(env: Bindings): Promise<Settings> {
         DEFAULT_LOGIN_THROTTLE.hardStopSeconds,
         60,
         30 * 86400,
+      ),
+    },
+    globalLimits: {
+      signupsPerMinute: integerSetting(
+        'SIGNUPS_PER_MINUTE',
+        env.SIGNUPS_PER_MINUTE,
+        DEFAULT_GLOBAL_LIMITS.signupsPerMinute,
+        1,
+        1_000_000,
+      ),
+      failedLoginsPerMinute: integerSetting(
+        'FAILED_LOGINS_PER_MINUTE',
+        env.FAILED_LOGINS_PER_MINUTE,
+        DEFAULT_GLOBAL_LIMITS.failedLoginsPerMinute,
+        1,
+        1_000_000,
       ),
     },
   };

@@ -15,7 +15,7 @@ export interface AppEnv {
     settings: Settings;
     caller: Caller;
     /** Set when a throttle refused the request, for the log line. */
-    throttled: 'ip' | 'account';
+    throttled: 'ip' | 'account' | 'global';
   };
 }
 

@@ -1,79 +1,72 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
+
+import type { Context } from 'hono';
 import { Hono } from 'hono';
+import { sessionSource } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
-import type { Settings } from '../config';
-import { type Database, database } from '../db/client';
-import {
-  changePassword,
-  deleteAccount,
-  findLoginFailures,
-  findUserById,
-  isCommonPassword,
-  recordLoginFailure,
-} from '../db/queries';
+import { database } from '../db/client';
+import { changePassword, deleteAccount, findUserById, isCommonPassword } from '../db/queries';
+import { releaseAttempt, reserveAttempt } from '../db/throttle';
+import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
-import { type AppEnv, nowSeconds } from '../http/context';
+import { type AppEnv, type Caller, nowSeconds } from '../http/context';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
 import { requireSession } from '../http/require-session';
 
 /**
  * The caller's user row when `password` is theirs; otherwise a ProblemError (401, 403 or 429). Wrong
- * passwords count against the name like failed log-ins, so a stolen token cannot be used to guess it.
+ * passwords count against the caller's session and the name like failed log-ins, so a stolen token
+ * cannot be used to guess the password; a stranger's failed log-ins never block the owner here.
  */
-async function confirmPassword(db: Database, settings: Settings, userId: string, password: string) {
+async function confirmPassword(c: Context<AppEnv>, caller: Caller, password: string) {
+  const settings = c.get('settings');
   const inputProblem = passwordInputProblem(password);
   if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
-  const user = await findUserById(db, userId);
+  const db = database(c.env.DB);
+  const user = await findUserById(db, caller.claims.sub);
   if (user === undefined) throw new ProblemError('invalid-token');
-  const now = nowSeconds();
-  if (settings.throttling) {
-    const failures = await findLoginFailures(db, user.usernameCanonical);
-    if (failures !== undefined && failures.blockedUntil > now) {
-      throw new ProblemError(
-        'too-many-requests',
-        'Too many wrong passwords for this account. Try again later.',
-        {
-          'Retry-After': String(failures.blockedUntil - now),
-        },
-      );
-    }
-  }
+  const reservation = settings.throttling
+    ? await reserveAttempt(
+        db,
+        user.usernameCanonical,
+        sessionSource(caller.claims.sid, user.id),
+        nowSeconds(),
+        settings,
+      )
+    : null;
+  if (reservation !== null && !reservation.ok) throw attemptRefused(c, reservation);
   const check = await verifyPassword(
     normalizePassword(password),
     user.passwordHash,
     settings.pbkdf2Iterations,
   );
-  if (!check.ok) {
-    if (settings.throttling)
-      await recordLoginFailure(db, user.usernameCanonical, now, settings.loginThrottle);
-    throw new ProblemError('wrong-password');
-  }
+  // A failure was counted before the check.
+  if (!check.ok) throw new ProblemError('wrong-password');
+  if (reservation?.ok) await releaseAttempt(db, reservation.attempt);
   return user;
 }
 
 export const accountRoutes = new Hono<AppEnv>()
   .post('/password', requireSession, ipRateLimit, async (c) => {
     const settings = c.get('settings');
-    const { claims } = c.get('caller');
+    const caller = c.get('caller');
     const fields = await readStringFields(c.req.raw, ['current_password', 'new_password']);
     const db = database(c.env.DB);
-    const user = await confirmPassword(db, settings, claims.sub, fields.current_password);
+    const user = await confirmPassword(c, caller, fields.current_password);
     const refusal = await newPasswordRefusal(fields.new_password, user.usernameCanonical, (p) =>
       isCommonPassword(db, p),
     );
     if (refusal !== null) throw new ProblemError('invalid-request', refusal);
     const hash = await hashPassword(normalizePassword(fields.new_password), settings.pbkdf2Iterations);
     // Everyone else who had the old password (a thief included) is out; this session continues.
-    await changePassword(db, user.id, hash, claims.sid, nowSeconds());
+    await changePassword(db, user.id, hash, caller.claims.sid, nowSeconds());
     return c.body(null, 204);
   })
   .delete('/account', requireSession, ipRateLimit, async (c) => {
-    const { claims } = c.get('caller');
     const { password } = await readStringFields(c.req.raw, ['password']);
-    const db = database(c.env.DB);
-    const user = await confirmPassword(db, c.get('settings'), claims.sub, password);
-    await deleteAccount(db, user.id);
+    const user = await confirmPassword(c, c.get('caller'), password);
+    await deleteAccount(database(c.env.DB), user.id);
     return c.body(null, 204);
   });
