@@ -1,5 +1,6 @@
 // Settings from the Worker's environment, validated once per isolate (per `env` object) and cached.
 // A bad setting never crashes the Worker: requests get a 503 and the log says which setting is wrong.
+import { DEVICE_TOKEN_TYP } from './auth/device-token';
 import { createKeyring, type JwtKeyring } from './auth/jwt';
 import {
   DEFAULT_GLOBAL_LIMITS,
@@ -33,6 +34,8 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
 
 export interface Settings {
   readonly keyring: JwtKeyring;
+  /** The same secrets for device tokens, under their own header type (auth/device-token.ts). */
+  readonly deviceKeyring: JwtKeyring;
   /** Lifetime of one access token; refreshing issues a new one. */
   readonly tokenTtlSeconds: number;
   /** Absolute lifetime of a session from log-in: no refresh extends a session past it. */
@@ -127,8 +130,10 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     MIN_PBKDF2_ITERATIONS,
     MAX_PBKDF2_ITERATIONS,
   );
+  const secrets = parseSecrets(env.JWT_SECRET);
   return {
-    keyring: await createKeyring(parseSecrets(env.JWT_SECRET)),
+    keyring: await createKeyring(secrets),
+    deviceKeyring: await createKeyring(secrets, DEVICE_TOKEN_TYP),
     tokenTtlSeconds: integerSetting(
       'TOKEN_TTL_SECONDS',
       env.TOKEN_TTL_SECONDS,

@@ -2,7 +2,8 @@
 
 import { Hono } from 'hono';
 import { randomId } from '../auth/access-token';
-import { GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from '../auth/login-throttle';
+import { issueDeviceToken, readDeviceToken } from '../auth/device-token';
+import { deviceSource, GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
@@ -61,7 +62,8 @@ export const authRoutes = new Hono<AppEnv>()
     // The per-network answer travels while the body is read; nothing is counted or hashed before it
     // has said yes.
     const ipRefusal = ipThrottle(c);
-    const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
+    const fields = await readStringFields(c.req.raw, ['username', 'password'], ['device_token']);
+    const { username, password } = fields;
     const name = validUsername(username);
     const inputProblem = passwordInputProblem(password);
     if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
@@ -71,7 +73,15 @@ export const authRoutes = new Hono<AppEnv>()
 
     const db = database(c.env.DB);
     const now = nowSeconds();
-    const source = networkSource(clientNetwork(c));
+    // A device that has logged in to this name before is counted on its own, not with its network.
+    const device =
+      fields.device_token === undefined || fields.device_token === ''
+        ? null
+        : await readDeviceToken(fields.device_token, settings.deviceKeyring, now);
+    const source =
+      device !== null && device.name === name.canonical
+        ? deviceSource(device.did, device.sub)
+        : networkSource(clientNetwork(c));
     const { user, reservation } = await beginLogin(
       db,
       name.canonical,
@@ -109,11 +119,25 @@ export const authRoutes = new Hono<AppEnv>()
     );
     // The password changed or the account was deleted while it was being checked.
     if (!started) return problem('invalid-credentials');
+    // Asked for by sending the field (empty for a first one); JSON answers only, so the tutorial's
+    // client, which takes the whole body as its token, never sees one.
+    const extra: Record<string, string> =
+      fields.device_token !== undefined && wantsJson(c)
+        ? {
+            device_token: await issueDeviceToken(
+              settings.deviceKeyring,
+              { sub: user.id, name: name.canonical },
+              device?.did,
+              now,
+            ),
+          }
+        : {};
     return tokenResponse(
       c,
       settings,
       { sub: user.id, sid: sessionId, username: user.username },
       sessionExpiresAt,
       now,
+      extra,
     );
   });
