@@ -46,8 +46,11 @@ function freePort() {
   });
 }
 
-/** Starts `wrangler dev` on a free port with a fresh, migrated local D1. Call `stop()` in `after`. */
-export async function startServer() {
+/**
+ * Starts `wrangler dev` on a free port with a fresh, migrated local D1. Call `stop()` in `after`.
+ * `vars` adds or overrides settings (e.g. `{ THROTTLING: 'on' }`).
+ */
+export async function startServer({ vars = {} } = {}) {
   const persist = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const migrate = spawnSync(
     process.execPath,
@@ -71,10 +74,10 @@ export async function startServer() {
       String(port),
       '--persist-to',
       persist,
-      '--var',
-      `JWT_SECRET:${secret}`,
-      '--var',
-      'THROTTLING:off',
+      ...Object.entries({ JWT_SECRET: secret, THROTTLING: 'off', ...vars }).flatMap(([name, value]) => [
+        '--var',
+        `${name}:${value}`,
+      ]),
       '--show-interactive-dev-session=false',
     ],
     // Its own process group, so that stopping it also stops the workerd it starts.
@@ -130,14 +133,15 @@ export async function startServer() {
 /**
  * Builds the PWA and starts a server before the file's tests, and stops it after them. The server's
  * address is the returned object's `base`, set once it is up: read it inside tests and helpers.
+ * `options` go to startServer().
  */
-export function useServer() {
+export function useServer(options = {}) {
   const server = { base: undefined };
   let running;
   before(
     async () => {
       buildPwa();
-      running = await startServer();
+      running = await startServer(options);
       server.base = running.base;
     },
     { timeout: 180_000 },
