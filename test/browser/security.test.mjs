@@ -72,15 +72,10 @@ describe('log-out', () => {
       await logInThroughForm(page, name, secret);
       await homeHeading(page).waitFor();
       const token = await storedToken(page);
-      // A slow network: the request is still on its way when the tab goes.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
-      await cdp.send('Network.emulateNetworkConditions', {
-        offline: false,
-        latency: 1000,
-        downloadThroughput: -1,
-        uploadThroughput: -1,
-      });
+      // The log-out request is held in the browser until the tab has gone: only a request that
+      // outlives its page can still reach the server.
+      const closed = new Promise((resolve) => page.once('close', resolve));
+      await context.route('**/logout', (route) => closed.then(() => route.continue()));
       await page.getByRole('button', { name: 'Log Out' }).click();
       await page.close();
       await until(
