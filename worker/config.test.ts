@@ -40,9 +40,25 @@ describe('settings', () => {
     }
   });
 
+  it('refuses a long but guessable secret, saying how to make a good one', async () => {
+    const result = await settingsFor({ JWT_SECRET: 'abcdefghabcdefghabcdefghabcdefgh' });
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/256 bits.*randomBytes\(32\)/) });
+    if (!result.ok) expect(result.error).not.toContain('abcdefgh');
+    // What `npm start` writes, and 64 hex characters, are fine.
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const base64url = btoa(String.fromCharCode(...bytes))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '');
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+    expect(await settingsFor({ JWT_SECRET: base64url })).toMatchObject({ ok: true });
+    expect(await settingsFor({ JWT_SECRET: hex })).toMatchObject({ ok: true });
+  });
+
   it('accepts a comma-separated list of secrets for rotation, all of which must be strong', async () => {
     expect(await settingsFor({ JWT_SECRET: `${SECRET}, previous-${SECRET}` })).toMatchObject({ ok: true });
     expect(await settingsFor({ JWT_SECRET: `${SECRET},short` })).toMatchObject({ ok: false });
+    expect(await settingsFor({ JWT_SECRET: `${SECRET},${'xy'.repeat(20)}` })).toMatchObject({ ok: false });
   });
 
   it('refuses malformed numbers', async () => {

@@ -9,6 +9,7 @@ import {
   type LoginThrottlePolicy,
 } from './auth/login-throttle';
 import { dummyHash, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './auth/password';
+import { MIN_SECRET_BITS, secretBits } from './auth/secret-entropy';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
 export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
@@ -87,16 +88,23 @@ function optionalText(raw: string | undefined): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
+const GENERATE_SECRET = `node -e "console.log(crypto.randomBytes(32).toString('base64url'))"`;
+
 export function parseSecrets(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === '') throw new SettingError('JWT_SECRET is not set');
   const secrets = raw.split(',').map((secret) => secret.trim());
   for (const secret of secrets) {
     if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
-      throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+      throw new SettingError(
+        `every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes; generate one with: ${GENERATE_SECRET}`,
+      );
     }
-    // A long run of one character, or the documented placeholder, is not a secret.
-    if (secret === EXAMPLE_SECRET || new Set(secret).size < 8)
-      throw new SettingError('JWT_SECRET is too weak');
+    // Long enough is not random enough: "abcdefgh" four times is 32 bytes and about 40 bits.
+    if (secret === EXAMPLE_SECRET || secretBits(secret) < MIN_SECRET_BITS) {
+      throw new SettingError(
+        `every JWT_SECRET must carry at least ${MIN_SECRET_BITS} bits of randomness (e.g. 43 characters of base64url or 64 of hex from a random source); generate one with: ${GENERATE_SECRET}`,
+      );
+    }
   }
   return secrets;
 }
