@@ -1,6 +1,6 @@
 // The statements the routes need. Uniqueness is decided by the unique index, never by a read before
 // a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
-import { and, eq, gt, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { AttemptSource } from '../auth/login-throttle';
 import { batch, type Statement } from './batch';
 import type { Database } from './client';
@@ -98,11 +98,13 @@ export async function beginLogin(
   return { user: row === undefined ? undefined : userFromRow(row), reservation: read(results) };
 }
 
-export async function isCommonPassword(db: Database, lowerCased: string): Promise<boolean> {
+/** Whether any of the forms of a password (auth/password-policy.ts) is on the common-password list. */
+export async function isCommonPassword(db: Database, candidates: readonly string[]): Promise<boolean> {
+  if (candidates.length === 0) return false;
   const row = await db
     .select({ password: commonPasswords.password })
     .from(commonPasswords)
-    .where(eq(commonPasswords.password, lowerCased))
+    .where(inArray(commonPasswords.password, [...candidates]))
     .get();
   return row !== undefined;
 }
