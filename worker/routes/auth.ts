@@ -7,6 +7,7 @@ import { deviceSource, GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from 
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
+import { mixedScriptProblem } from '../auth/username-script';
 import { database } from '../db/client';
 import { beginLogin, insertUser, isCommonPassword, startSession } from '../db/queries';
 import { reserveSignup } from '../db/throttle';
@@ -30,6 +31,9 @@ export const authRoutes = new Hono<AppEnv>()
     const settings = c.get('settings');
     const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
     const name = validUsername(username);
+    // New names only: accounts made before this rule keep logging in.
+    const scriptProblem = mixedScriptProblem(name.canonical);
+    if (scriptProblem !== null) throw new ProblemError('invalid-request', scriptProblem);
     const db = database(c.env.DB);
     const createdAt = nowSeconds();
     // Across all clients, so a flood from many addresses cannot make us hash without end. Counted
