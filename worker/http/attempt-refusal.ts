@@ -8,7 +8,7 @@ import { ProblemError } from './problem';
 type Refusal = Extract<Reservation, { ok: false }>;
 
 const REASONS: Readonly<Record<Refusal['blockedBy'], string>> = {
-  source: 'Too many failed attempts for this name from your network or device. Try again later.',
+  source: 'Too many failed attempts for this name from here. Try again later.',
   name: 'Too many failed attempts for this name. Try again later.',
   global: 'Too many failed log-ins right now. Try again in a minute.',
 };
