@@ -8,6 +8,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type Clock, systemClock } from './clock';
 import { loadSettings, type Settings } from './config';
 import type { AppEnv } from './http/context';
+import { refuseCrossSite } from './http/cross-site';
 import { Hono } from './http/hono';
 import { ProblemError, problem } from './http/problem';
 import { requestLog } from './http/request-log';
@@ -90,6 +91,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
     maxAge: 600,
   });
   app.use((c, next) => (c.req.header('Origin') === undefined ? next() : corsForListedOrigins(c, next)));
+  // Before any handler: a cross-site form post must not even count as a failed log-in.
+  app.use(refuseCrossSite);
   app.use(
     methodNotAllowed({
       app,

@@ -52,10 +52,29 @@ describe('settings', () => {
     expect(logged.at(-1)).toMatch(/still the placeholder from \.dev\.vars\.example/);
   });
 
+  it('refuses a long but guessable secret, saying how to make a good one', async () => {
+    const result = await settingsFor({ JWT_SECRET: 'abcdefghabcdefghabcdefghabcdefgh' });
+    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/256 bits.*randomBytes\(32\)/) });
+    if (!result.ok) expect(result.error).not.toContain('abcdefgh');
+    // What `npm start` writes, and 64 hex characters, are fine.
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const base64url = btoa(String.fromCharCode(...bytes))
+      .replaceAll('+', '-')
+      .replaceAll('/', '_')
+      .replace(/=+$/, '');
+    const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+    expect(await settingsFor({ JWT_SECRET: base64url })).toMatchObject({ ok: true });
+    expect(await settingsFor({ JWT_SECRET: hex })).toMatchObject({ ok: true });
+  });
+
   it('accepts a comma-separated list of secrets for rotation, all of which must be strong', async () => {
     expect(await settingsFor({ JWT_SECRET: `${SECRET}, previous-${SECRET}` })).toMatchObject({ ok: true });
     expect(await settingsFor({ JWT_SECRET: `${SECRET},short` })).toMatchObject({ ok: false });
-    expect(configErrors()).toEqual([expect.stringMatching(/^every JWT_SECRET must be at least 32 bytes/)]);
+    expect(await settingsFor({ JWT_SECRET: `${SECRET},${'xy'.repeat(20)}` })).toMatchObject({ ok: false });
+    expect(configErrors()).toEqual([
+      expect.stringMatching(/^every JWT_SECRET must be at least 32 bytes/),
+      expect.stringMatching(/^every JWT_SECRET must carry at least 256 bits/),
+    ]);
   });
 
   it('refuses malformed numbers', async () => {
@@ -84,12 +103,31 @@ describe('settings', () => {
     ]);
   });
 
+  it('reads the caps across all clients', async () => {
+    const defaults = await settingsFor({});
+    expect(defaults.ok && defaults.settings.globalLimits).toEqual({
+      signupsPerMinute: 60,
+      failedLoginsPerMinute: 600,
+    });
+    const result = await settingsFor({ SIGNUPS_PER_MINUTE: '5', FAILED_LOGINS_PER_MINUTE: '50' });
+    expect(result.ok && result.settings.globalLimits).toEqual({
+      signupsPerMinute: 5,
+      failedLoginsPerMinute: 50,
+    });
+    expect(await settingsFor({ SIGNUPS_PER_MINUTE: '0' })).toMatchObject({ ok: false });
+    expect(await settingsFor({ FAILED_LOGINS_PER_MINUTE: 'many' })).toMatchObject({ ok: false });
+    // The test environment switches throttling off: its warnings and the two refusals are expected.
+    takeLogs({ event: 'throttling_off' });
+    expect(configErrors()).toHaveLength(2);
+  });
+
   it('validates once per environment object', async () => {
     const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
     expect(loadSettings(bindings)).toBe(loadSettings(bindings));
   });
 
   it('warns once per environment object when throttling is off, and not when it is on', async () => {
+    takeLogs({ event: 'throttling_off' }); // what earlier tests' environments (throttling off) said
     await settingsFor({ THROTTLING: 'on' });
     expect(takeLogs({ event: 'throttling_off' })).toEqual([]);
     const off = { ...env, JWT_SECRET: SECRET, THROTTLING: 'off' } as Bindings;

@@ -1,8 +1,15 @@
 // Settings from the Worker's environment, validated once per isolate (per `env` object) and cached.
 // A bad setting never crashes the Worker: requests get a 503 and the log says which setting is wrong.
+import { DEVICE_TOKEN_TYP } from './auth/device-token';
 import { createKeyring, type JwtKeyring } from './auth/jwt';
-import { DEFAULT_LOGIN_THROTTLE, type LoginThrottlePolicy } from './auth/login-throttle';
+import {
+  DEFAULT_GLOBAL_LIMITS,
+  DEFAULT_LOGIN_THROTTLE,
+  type GlobalLimits,
+  type LoginThrottlePolicy,
+} from './auth/login-throttle';
 import { dummyHash, MAX_PBKDF2_ITERATIONS, MIN_PBKDF2_ITERATIONS } from './auth/password';
+import { MIN_SECRET_BITS, secretBits } from './auth/secret-entropy';
 import { log } from './log';
 
 /** Secrets and settings that are not bindings (`wrangler types` only sees wrangler.toml). */
@@ -21,6 +28,8 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   LOGIN_MAX_BACKOFF_SECONDS?: string;
   LOGIN_HARD_STOP_FAILURES?: string;
   LOGIN_HARD_STOP_SECONDS?: string;
+  SIGNUPS_PER_MINUTE?: string;
+  FAILED_LOGINS_PER_MINUTE?: string;
   /** `off` disables log-in/sign-up throttling (tests only); anything else keeps it on. */
   THROTTLING?: string;
   /** How old an isolate's view of revocations may be when it answers; 0 reads D1 every time. */
@@ -31,6 +40,8 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
 
 export interface Settings {
   readonly keyring: JwtKeyring;
+  /** The same secrets for device tokens, under their own header type (auth/device-token.ts). */
+  readonly deviceKeyring: JwtKeyring;
   /** Lifetime of one access token; refreshing issues a new one. */
   readonly tokenTtlSeconds: number;
   /** Absolute lifetime of a session from log-in: no refresh extends a session past it. */
@@ -44,6 +55,7 @@ export interface Settings {
   readonly corsOrigins: ReadonlySet<string>;
   readonly throttling: boolean;
   readonly loginThrottle: LoginThrottlePolicy;
+  readonly globalLimits: GlobalLimits;
   /** The revocation bound (docs/session-check.md); 0 is strict mode: D1 on every request. */
   readonly revocationMaxStalenessMs: number;
   readonly sessionCacheEntries: number;
@@ -88,7 +100,8 @@ function optionalText(raw: string | undefined): string | undefined {
 }
 
 /** How to make a good secret, said with every secret error: the log is where a developer looks. */
-const MAKE_A_SECRET = 'make one with `openssl rand -base64 32`';
+const MAKE_A_SECRET =
+  'make one with `openssl rand -base64 32` or `node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"`';
 
 export function parseSecrets(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === '')
@@ -105,8 +118,12 @@ export function parseSecrets(raw: string | undefined): string[] {
     if (new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
       throw new SettingError(`every JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes: ${MAKE_A_SECRET}`);
     }
-    // A long run of one character is not a secret.
-    if (new Set(secret).size < 8) throw new SettingError(`JWT_SECRET is too weak: ${MAKE_A_SECRET}`);
+    // Long enough is not random enough: "abcdefgh" four times is 32 bytes and about 40 bits.
+    if (secretBits(secret) < MIN_SECRET_BITS) {
+      throw new SettingError(
+        `every JWT_SECRET must carry at least ${MIN_SECRET_BITS} bits of randomness (e.g. 43 characters of base64url or 64 of hex from a random source): ${MAKE_A_SECRET}`,
+      );
+    }
   }
   return secrets;
 }
@@ -140,8 +157,10 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     MIN_PBKDF2_ITERATIONS,
     MAX_PBKDF2_ITERATIONS,
   );
+  const secrets = parseSecrets(env.JWT_SECRET);
   return {
-    keyring: await createKeyring(parseSecrets(env.JWT_SECRET)),
+    keyring: await createKeyring(secrets),
+    deviceKeyring: await createKeyring(secrets, DEVICE_TOKEN_TYP),
     tokenTtlSeconds: integerSetting(
       'TOKEN_TTL_SECONDS',
       env.TOKEN_TTL_SECONDS,
@@ -212,6 +231,22 @@ async function parseSettings(env: Bindings): Promise<Settings> {
         DEFAULT_LOGIN_THROTTLE.hardStopSeconds,
         60,
         30 * 86400,
+      ),
+    },
+    globalLimits: {
+      signupsPerMinute: integerSetting(
+        'SIGNUPS_PER_MINUTE',
+        env.SIGNUPS_PER_MINUTE,
+        DEFAULT_GLOBAL_LIMITS.signupsPerMinute,
+        1,
+        1_000_000,
+      ),
+      failedLoginsPerMinute: integerSetting(
+        'FAILED_LOGINS_PER_MINUTE',
+        env.FAILED_LOGINS_PER_MINUTE,
+        DEFAULT_GLOBAL_LIMITS.failedLoginsPerMinute,
+        1,
+        1_000_000,
       ),
     },
   };

@@ -33,6 +33,8 @@ export interface TokenResponse {
   readonly token_type: 'Bearer';
   readonly expires_in: number;
   readonly username: string;
+  /** Proof that this browser has logged in before, for the next log-in (when one was sent). */
+  readonly device_token?: string;
 }
 
 /** One of the caller's active sessions (GET /sessions); times in seconds since the epoch. */
@@ -56,6 +58,8 @@ export interface DataResponse {
 interface CallOptions {
   readonly token?: string;
   readonly body?: unknown;
+  /** The request outlives the page (log-out when the tab is closed right after). */
+  readonly keepalive?: boolean;
 }
 
 function isProblem(value: unknown): value is Problem {
@@ -92,6 +96,7 @@ async function call<T>(method: string, path: string, options: CallOptions = {}):
       body: options.body === undefined ? null : JSON.stringify(options.body),
       // Personal answers: never from, or into, the HTTP cache.
       cache: 'no-store',
+      keepalive: options.keepalive === true,
     });
   } catch {
     return { kind: 'unreachable' };
@@ -105,10 +110,12 @@ async function call<T>(method: string, path: string, options: CallOptions = {}):
 
 export const api = {
   signup: (credentials: Credentials) => call<unknown>('POST', '/signup', { body: credentials }),
-  login: (credentials: Credentials) => call<TokenResponse>('POST', '/login', { body: credentials }),
+  /** `device_token`: the one the last log-in here returned, or '' to ask for one. */
+  login: (credentials: Credentials, device_token: string) =>
+    call<TokenResponse>('POST', '/login', { body: { ...credentials, device_token } }),
   data: (token: string) => call<DataResponse>('GET', '/data', { token }),
-  /** Ends the session on the server: the token stops working everywhere at once. */
-  logout: (token: string) => call<unknown>('POST', '/logout', { token }),
+  /** Ends the session on the server: the token stops working everywhere at once, even if the tab closes. */
+  logout: (token: string) => call<unknown>('POST', '/logout', { token, keepalive: true }),
   /** Log out everywhere: ends every session of the person, this one included. */
   logoutEverywhere: (token: string) => call<unknown>('DELETE', '/sessions', { token }),
   sessions: (token: string) => call<{ sessions: SessionInfo[] }>('GET', '/sessions', { token }),

@@ -142,9 +142,10 @@ export function App() {
 
   const logOut = useCallback(
     async (session: Session) => {
-      await leave('loggedOut', true);
-      // Best effort: the server ends the session when it can be reached; the app has forgotten it anyway.
+      // Sent first, and kept alive past the page, so that closing the tab right after Log Out still
+      // ends the session on the server. Best effort: offline, the app forgets the token anyway.
       void api.logout(session.token);
+      await leave('loggedOut', true);
     },
     [leave],
   );

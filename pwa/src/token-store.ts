@@ -1,11 +1,13 @@
 // The access token lives in IndexedDB (never localStorage or cookies): out of reach of other
 // origins, not sent with requests by the browser, and cleared on log-out and on any 401. Next to it,
-// when this browser received it (by its own clock), which the silent refresh goes by.
-import { createStore, delMany, getMany, setMany } from 'idb-keyval';
+// when this browser received it (by its own clock), which the silent refresh goes by, and the device
+// token, which outlives log-outs: it tells the server this browser has logged in before.
+import { createStore, delMany, get, getMany, set, setMany } from 'idb-keyval';
 
 const store = createStore('gatehouse', 'auth');
 const KEY = 'access-token';
 const RECEIVED_KEY = 'access-token-received-at';
+const DEVICE_KEY = 'device-token';
 
 export interface StoredToken {
   readonly token: string;
@@ -63,4 +65,14 @@ export async function clearToken(): Promise<void> {
 /** Asks the browser not to evict our storage under pressure, so a logged-in person stays logged in. */
 export function requestPersistentStorage(): void {
   navigator.storage?.persist?.().catch(() => undefined);
+}
+
+/** The device token of the last log-in here; '' when there is none (which asks the server for one). */
+export async function loadDeviceToken(): Promise<string> {
+  const token = await get<unknown>(DEVICE_KEY, store).catch(() => undefined);
+  return typeof token === 'string' ? token : '';
+}
+
+export function saveDeviceToken(token: string): Promise<void> {
+  return set(DEVICE_KEY, token, store).catch(() => undefined);
 }

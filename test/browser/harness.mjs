@@ -57,10 +57,10 @@ export async function startServer({ vars = {} } = {}) {
 
 /**
  * Builds the PWA (unless the runner did) and starts a server before the file's tests, and stops it
- * after them. The server's address is the returned object's `base`, and its copy of the build
+ * after them (`options` go to startServer()). The server's address is the returned object's `base`, and its copy of the build
  * `assets`, set once it is up: read them inside tests and helpers.
  */
-export function useServer() {
+export function useServer(options = {}) {
   /** @type {{ base: string, assets: string }} */
   const server = { base: '', assets: '' };
   /** @type {Awaited<ReturnType<typeof startServer>> | undefined} */
@@ -68,7 +68,7 @@ export function useServer() {
   before(
     async () => {
       if (process.env[BUILT_BY_RUNNER] === undefined) buildPwa();
-      running = await startServer();
+      running = await startServer(options);
       server.base = running.base;
       server.assets = running.assets;
     },

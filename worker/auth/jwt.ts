@@ -28,9 +28,10 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Builds the keys for one or more secrets; the first signs, all verify (rotation).
- * A key id is derived from each secret so that tokens name the secret that signed them.
+ * A key id is derived from each secret so that tokens name the secret that signed them. `typ` sets the
+ * header's type: a keyring only verifies its own type, so one kind of token never passes as another.
  */
-export async function createKeyring(secrets: readonly string[]): Promise<JwtKeyring> {
+export async function createKeyring(secrets: readonly string[], typ = 'JWT'): Promise<JwtKeyring> {
   if (secrets.length === 0) throw new Error('at least one secret is required');
   const entries = await Promise.all(
     secrets.map(async (secret) => {
@@ -41,7 +42,7 @@ export async function createKeyring(secrets: readonly string[]): Promise<JwtKeyr
         'sign',
         'verify',
       ]);
-      const header = encodeBase64url(utf8.encode(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid })));
+      const header = encodeBase64url(utf8.encode(JSON.stringify({ alg: 'HS256', typ, kid })));
       return { kid, header, key };
     }),
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  commonPasswordCandidates,
   newPasswordProblem,
   normalizePassword,
   PASSWORD_MAX_BYTES,
@@ -39,5 +40,17 @@ describe('password policy', () => {
   it('normalises with NFKC so keyboards that compose differently agree', () => {
     expect(normalizePassword('Cafe\u0301')).toBe(normalizePassword('Café'));
     expect(normalizePassword('ｐａｓｓ')).toBe('pass');
+  });
+
+  it('looks up a common password through white space and cheap decorations', () => {
+    expect(commonPasswordCandidates('  Pass  Word1! ')).toEqual([
+      'pass word1!',
+      'pass word',
+      'password1!',
+      'password',
+    ]);
+    expect(commonPasswordCandidates('123Sunshine')).toEqual(['123sunshine', 'sunshine']);
+    expect(commonPasswordCandidates('12345678')).toEqual(['12345678']);
+    expect(commonPasswordCandidates('ｐａｓｓｗｏｒｄ\u3000')).toEqual(['password']);
   });
 });

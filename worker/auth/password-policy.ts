@@ -38,19 +38,48 @@ export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
 }
 
+/** A cheap decoration at the end of a password: digits and the symbols people add to meet old rules. */
+const TRAILING_DECORATION = /[0-9!@#$%^&*?.]+$/u;
+/** Digits in front ("123password"). */
+const LEADING_DIGITS = /^[0-9]+/u;
+
+/**
+ * The forms of a password to look up in the common-password list: NFKC, lower-cased, white space
+ * trimmed and runs of it collapsed ("password ", "pass  word"), also with no white space at all
+ * ("pass word"); each of these also without a trailing run of digits and `!@#$%^&*?.` ("password1!",
+ * "password2024") and without leading digits ("123password"). The list holds only passwords of 8 or
+ * more characters, so a shorter remainder ("monkey" of "monkey123") finds nothing.
+ */
+export function commonPasswordCandidates(password: string): string[] {
+  const collapsed = normalizePassword(password).toLowerCase().trim().replace(/\s+/gu, ' ');
+  const candidates = new Set<string>();
+  for (const form of [collapsed, collapsed.replace(/ /g, '')]) {
+    const trailing = form.replace(TRAILING_DECORATION, '').trim();
+    for (const candidate of [
+      form,
+      trailing,
+      form.replace(LEADING_DIGITS, '').trim(),
+      trailing.replace(LEADING_DIGITS, '').trim(),
+    ]) {
+      if (candidate !== '') candidates.add(candidate);
+    }
+  }
+  return [...candidates];
+}
+
 /**
  * The pure rules, then the common-password list (kept in D1, so the caller passes the look-up; this
- * module stays free of storage). `isCommon` gets the NFKC, lower-cased password.
+ * module stays free of storage). `isCommon` gets the forms of commonPasswordCandidates().
  */
 export async function newPasswordRefusal(
   password: string,
   canonicalName: string,
-  isCommon: (lowerCased: string) => Promise<boolean>,
+  isCommon: (candidates: readonly string[]) => Promise<boolean>,
 ): Promise<string | null> {
   const problem = newPasswordProblem(password, canonicalName);
   if (problem !== null) return problem;
-  if (await isCommon(normalizePassword(password).toLowerCase())) {
-    return 'This password is one of the most commonly used ones; choose another.';
+  if (await isCommon(commonPasswordCandidates(password))) {
+    return 'This password is one of the most commonly used ones, or one with a little added; choose another.';
   }
   return null;
 }

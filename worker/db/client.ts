@@ -1,6 +1,7 @@
 import { type DrizzleD1Database, drizzle } from 'drizzle-orm/d1';
 
-export type Database = DrizzleD1Database;
+/** With `$client`, the D1 binding, for batches drizzle cannot send itself (db/batch.ts). */
+export type Database = DrizzleD1Database & { $client: D1Database };
 
 const clients = new WeakMap<D1Database, Database>();
 

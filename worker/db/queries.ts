@@ -1,11 +1,13 @@
 // The statements the routes need. Uniqueness is decided by the unique index, never by a read before
 // a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
-import { and, eq, gt, isNull, lt, or, sql } from 'drizzle-orm';
-import type { LoginThrottlePolicy } from '../auth/login-throttle';
+import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { AttemptSource } from '../auth/login-throttle';
+import { batch, type Statement } from './batch';
 import type { Database } from './client';
 import {
   commonPasswords,
   loginFailures,
+  loginSourceFailures,
   revocationFeed,
   type Session,
   sessionRevocations,
@@ -13,6 +15,13 @@ import {
   type User,
   users,
 } from './schema';
+import {
+  type Attempt,
+  type AttemptLimits,
+  type Reservation,
+  releaseAttemptStatements,
+  reserveAttemptStatements,
+} from './throttle';
 
 export type NewUser = typeof users.$inferInsert;
 export type NewSession = typeof sessions.$inferInsert;
@@ -66,11 +75,46 @@ export async function deleteAccount(db: Database, userId: string, now: number): 
   ]);
 }
 
-export async function isCommonPassword(db: Database, lowerCased: string): Promise<boolean> {
+/** A users row as D1 returns it (column names) to the schema's shape. */
+function userFromRow(row: Record<string, unknown>): User {
+  return {
+    id: row.id as string,
+    username: row.username as string,
+    usernameCanonical: row.username_canonical as string,
+    passwordHash: row.password_hash as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+/**
+ * What a log-in needs before it checks a password, in one round trip: the named user (may be missing),
+ * and, when throttling, the attempt counted for its source (or the refusal).
+ */
+export async function beginLogin(
+  db: Database,
+  canonical: string,
+  throttle: { source: AttemptSource; now: number; limits: AttemptLimits } | null,
+): Promise<{ user: User | undefined; reservation: Reservation | null }> {
+  const user = db.select().from(users).where(eq(users.usernameCanonical, canonical));
+  if (throttle === null) return { user: await user.get(), reservation: null };
+  const { statements, read } = reserveAttemptStatements(
+    canonical,
+    throttle.source,
+    throttle.now,
+    throttle.limits,
+  );
+  const [found, ...results] = await batch(db, [user, ...statements]);
+  const row = found?.[0];
+  return { user: row === undefined ? undefined : userFromRow(row), reservation: read(results) };
+}
+
+/** Whether any of the forms of a password (auth/password-policy.ts) is on the common-password list. */
+export async function isCommonPassword(db: Database, candidates: readonly string[]): Promise<boolean> {
+  if (candidates.length === 0) return false;
   const row = await db
     .select({ password: commonPasswords.password })
     .from(commonPasswords)
-    .where(eq(commonPasswords.password, lowerCased))
+    .where(inArray(commonPasswords.password, [...candidates]))
     .get();
   return row !== undefined;
 }
@@ -78,24 +122,49 @@ export async function isCommonPassword(db: Database, lowerCased: string): Promis
 // ---- sessions ----
 
 /**
- * Starts a session after a successful log-in, in one round trip with what goes with it: the upgraded
- * password hash when the parameters changed, and the end of the name's failure count when it had one.
+ * Starts a session after a successful log-in, only if the user still exists with the password hash
+ * that was verified: a password changed or an account deleted while the password was being checked
+ * inserts nothing, and the answer is false (→ 401, never a foreign-key error). In the same batch, and
+ * only when the session was inserted: the upgraded hash when the parameters changed, and the attempt
+ * given back to the throttle.
  */
 export async function startSession(
   db: Database,
-  session: NewSession,
-  also: { upgradedHash?: string | undefined; clearFailuresOf?: string | undefined } = {},
-): Promise<void> {
-  const insert = db.insert(sessions).values(session);
-  const rest = [];
+  session: Required<Pick<NewSession, 'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent'>>,
+  verifiedHash: string,
+  also: { upgradedHash?: string | undefined; attempt?: Attempt | undefined } = {},
+): Promise<boolean> {
+  const insert = db
+    .insert(sessions)
+    .select(
+      db
+        .select({
+          id: sql<string>`${session.id}`.as('id'),
+          userId: users.id,
+          createdAt: sql<number>`${session.createdAt}`.as('created_at'),
+          expiresAt: sql<number>`${session.expiresAt}`.as('expires_at'),
+          revokedAt: sql<null>`NULL`.as('revoked_at'),
+          lastUsedAt: sql<null>`NULL`.as('last_used_at'),
+          userAgent: sql<string | null>`${session.userAgent}`.as('user_agent'),
+          generation: sql<number>`0`.as('generation'),
+        })
+        .from(users)
+        .where(and(eq(users.id, session.userId), eq(users.passwordHash, verifiedHash))),
+    )
+    .returning({ id: sessions.id });
+  const started = sql`EXISTS (SELECT 1 FROM sessions WHERE id = ${session.id})`;
+  const rest: Statement[] = [];
   if (also.upgradedHash !== undefined) {
-    rest.push(db.update(users).set({ passwordHash: also.upgradedHash }).where(eq(users.id, session.userId)));
+    rest.push(
+      db
+        .update(users)
+        .set({ passwordHash: also.upgradedHash })
+        .where(and(eq(users.id, session.userId), eq(users.passwordHash, verifiedHash), started)),
+    );
   }
-  if (also.clearFailuresOf !== undefined) {
-    rest.push(db.delete(loginFailures).where(eq(loginFailures.usernameCanonical, also.clearFailuresOf)));
-  }
-  if (rest.length === 0) await insert;
-  else await db.batch([insert, ...rest]);
+  if (also.attempt !== undefined) rest.push(...releaseAttemptStatements(also.attempt, started));
+  const [inserted] = await batch(db, [insert, ...rest]);
+  return inserted?.length === 1;
 }
 
 export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'generation'>;
@@ -311,59 +380,6 @@ export async function trimRevocations(db: Database, before: number): Promise<num
   return deleted.length;
 }
 
-// ---- failed log-ins ----
-
-/**
- * What a log-in needs to know about a name, in one round trip: its failure count (when throttling)
- * and its user. Either may be missing.
- */
-export async function findLoginState(db: Database, canonical: string, throttling: boolean) {
-  const user = db.select().from(users).where(eq(users.usernameCanonical, canonical));
-  if (!throttling) return { failures: undefined, user: (await user.get()) as User | undefined };
-  const [failures, found] = await db.batch([selectLoginFailures(db, canonical), user]);
-  return { failures: failures[0], user: found[0] as User | undefined };
-}
-
-function selectLoginFailures(db: Database, canonical: string) {
-  return db
-    .select({ failures: loginFailures.failures, blockedUntil: loginFailures.blockedUntil })
-    .from(loginFailures)
-    .where(eq(loginFailures.usernameCanonical, canonical));
-}
-
-/** The name's failure count and the Unix second until which its password checks are refused. */
-export function findLoginFailures(db: Database, canonical: string) {
-  return selectLoginFailures(db, canonical).get();
-}
-
-/**
- * Counts one more failure atomically (concurrent failures all count) and sets the block that
- * follows it: the schedule of `backoffSeconds` in auth/login-throttle.ts, written in SQL.
- */
-export async function recordLoginFailure(
-  db: Database,
-  canonical: string,
-  now: number,
-  policy: LoginThrottlePolicy,
-): Promise<void> {
-  const failures = sql`${loginFailures.failures} + 1`;
-  await db
-    .insert(loginFailures)
-    .values({ usernameCanonical: canonical, failures: 1, lastFailedAt: now, blockedUntil: 0 })
-    .onConflictDoUpdate({
-      target: loginFailures.usernameCanonical,
-      set: {
-        failures,
-        lastFailedAt: now,
-        blockedUntil: sql`CASE
-          WHEN ${failures} >= ${policy.hardStopFailures} THEN ${now + policy.hardStopSeconds}
-          WHEN ${failures} <= ${policy.freeFailures} THEN 0
-          ELSE ${now} + min(${policy.maxBackoffSeconds}, 1 << min(30, ${failures} - ${policy.freeFailures}))
-        END`,
-      },
-    });
-}
-
 // ---- clean-up ----
 
 /** How long a name's failure count survives without new failures. */
@@ -381,25 +397,29 @@ const MAX_TRIM_BATCHES = 100;
 /** Deletes ended sessions, forgotten failure counts and old feed rows (run by the Cron Trigger). */
 export async function deleteStaleRows(db: Database, now: number) {
   let revocations = 0;
-  for (let batch = 0; batch < MAX_TRIM_BATCHES; batch++) {
+  for (let round = 0; round < MAX_TRIM_BATCHES; round++) {
     const deleted = await trimRevocations(db, now - FEED_RETENTION_SECONDS);
     revocations += deleted;
     if (deleted < FEED_TRIM_BATCH) break;
   }
-  const [endedSessions, staleFailures] = await db.batch([
+  const forgotten = now - FAILURE_MEMORY_SECONDS;
+  const [endedSessions, staleFailures, staleSourceFailures] = await db.batch([
     db
       .delete(sessions)
       .where(or(lt(sessions.expiresAt, now + 1), sql`${sessions.revokedAt} IS NOT NULL`))
       .returning({ id: sessions.id }),
     db
       .delete(loginFailures)
-      .where(
-        and(
-          lt(loginFailures.lastFailedAt, now - FAILURE_MEMORY_SECONDS),
-          lt(loginFailures.blockedUntil, now),
-        ),
-      )
+      .where(and(lt(loginFailures.lastFailedAt, forgotten), lt(loginFailures.blockedUntil, now)))
       .returning({ name: loginFailures.usernameCanonical }),
+    db
+      .delete(loginSourceFailures)
+      .where(and(lt(loginSourceFailures.lastFailedAt, forgotten), lt(loginSourceFailures.blockedUntil, now)))
+      .returning({ name: loginSourceFailures.usernameCanonical }),
   ]);
-  return { sessions: endedSessions.length, loginFailures: staleFailures.length, revocations };
+  return {
+    sessions: endedSessions.length,
+    loginFailures: staleFailures.length + staleSourceFailures.length,
+    revocations,
+  };
 }

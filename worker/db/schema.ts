@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 // Times are Unix seconds (the unit JWT claims use), so comparisons need no conversion.
 
@@ -39,13 +39,39 @@ export const sessions = sqliteTable(
   ],
 );
 
-// Consecutive failed log-ins per canonical name, existing or not (so unknown names are throttled
-// the same way). A successful log-in deletes the row; the cron clean-up drops stale ones.
+// Consecutive failed password checks per canonical name across every source, existing names or not
+// (so unknown names are throttled the same way): the name-wide hard stop (auth/login-throttle.ts).
+// A successful log-in deletes the row; the cron clean-up drops stale ones.
 export const loginFailures = sqliteTable('login_failures', {
   usernameCanonical: text('username_canonical').primaryKey(),
   failures: integer('failures').notNull(),
   lastFailedAt: integer('last_failed_at').notNull(),
   blockedUntil: integer('blocked_until').notNull(),
+});
+
+// Consecutive failed password checks per name and source (`network:…`, `device:…`, `session:…`):
+// the per-source backoff. Counted before the password is checked, so concurrent guesses cannot
+// outrun it; `attempt` names the attempt that counted last, which lets the name-wide count of the
+// same batch follow only when this one was taken.
+export const loginSourceFailures = sqliteTable(
+  'login_source_failures',
+  {
+    usernameCanonical: text('username_canonical').notNull(),
+    source: text('source').notNull(),
+    failures: integer('failures').notNull(),
+    lastFailedAt: integer('last_failed_at').notNull(),
+    blockedUntil: integer('blocked_until').notNull(),
+    attempt: text('attempt'),
+  },
+  (table) => [primaryKey({ columns: [table.usernameCanonical, table.source] })],
+);
+
+// Counters across all clients in fixed one-minute windows (`signups`, `failed-logins`): the global
+// caps on password hashing. One row per counter.
+export const globalLimits = sqliteTable('global_limits', {
+  name: text('name').primaryKey(),
+  windowStart: integer('window_start').notNull(),
+  count: integer('count').notNull(),
 });
 
 // Passwords too common to allow, lower-cased (filled by the common_passwords data migration).

@@ -100,13 +100,15 @@ function safeName(name: string): string {
 }
 
 /**
- * Reads the named fields, each required to be exactly one string. Other fields are ignored.
- * The size limit is enforced before this runs (body-limit middleware).
+ * Reads the named fields, each required to be exactly one string, and the optional ones, each one
+ * string when present. Other fields are ignored. The size limit is enforced before this runs
+ * (body-limit middleware).
  */
-export async function readStringFields<const Name extends string>(
+export async function readStringFields<const Name extends string, const Optional extends string = never>(
   request: Request,
   names: readonly Name[],
-): Promise<Record<Name, string>> {
+  optional: readonly Optional[] = [],
+): Promise<Record<Name, string> & Partial<Record<Optional, string>>> {
   const bytes = await request.arrayBuffer();
   // No body at all is a request that forgot its fields, whatever type it declares: say which.
   if (bytes.byteLength === 0) {
@@ -120,8 +122,8 @@ export async function readStringFields<const Name extends string>(
   if (mediaType === null) throw new ProblemError('unsupported-media-type', `Send ${ACCEPTED}.`);
   const text = decodeText(bytes);
   const fields = mediaType === 'form' ? parseForm(text) : parseJsonObject(text);
-  const result = {} as Record<Name, string>;
-  for (const name of names) {
+  const result = {} as Record<Name, string> & Partial<Record<Optional, string>>;
+  for (const name of [...names, ...optional]) {
     const value = fields.get(name);
     if (value === undefined && mediaType === 'form' && /^\s*\{/.test(text)) {
       // curl -d sends this Content-Type unless told otherwise, so JSON arrives labelled as a form.
@@ -130,10 +132,15 @@ export async function readStringFields<const Name extends string>(
         'The body looks like JSON but its Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json.',
       );
     }
-    if (value === undefined) throw new ProblemError('invalid-request', `The field "${name}" is required.`);
+    if (value === undefined) {
+      if ((names as readonly string[]).includes(name)) {
+        throw new ProblemError('invalid-request', `The field "${name}" is required.`);
+      }
+      continue;
+    }
     if (typeof value !== 'string')
       throw new ProblemError('invalid-request', `The field "${name}" must be a string.`);
-    result[name] = value;
+    (result as Record<string, string>)[name] = value;
   }
   return result;
 }

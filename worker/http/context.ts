@@ -20,7 +20,7 @@ export interface AppEnv {
     clock: Clock;
     caller: Caller;
     /** Set when a throttle refused the request, for the log line. */
-    throttled: 'ip' | 'account';
+    throttled: 'ip' | 'account' | 'global';
   };
 }
 

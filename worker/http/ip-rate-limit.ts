@@ -1,8 +1,9 @@
-// Per-client-IP throttle on the routes that do password hashing, through the Workers Rate Limiting
-// binding, so the count holds across isolates (in-memory counters do not at the edge).
+// Per-client-network throttle on the routes that do password hashing, through the Workers Rate
+// Limiting binding, so the count holds across isolates (in-memory counters do not at the edge).
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { errorFields, log } from '../log';
+import { clientNetwork } from './client-network';
 import type { AppEnv } from './context';
 import { problem } from './problem';
 
@@ -10,14 +11,13 @@ import { problem } from './problem';
 const PERIOD_SECONDS = 60;
 
 /**
- * Asks the limiter about the client's IP: the 429 to send, or null to go on. Started early, it can run
+ * Asks the limiter about the client's network: the 429 to send, or null to go on. Started early, it can run
  * while the caller does other I/O; the caller must await it before any password hashing.
  */
 export function ipThrottle(c: Context<AppEnv>): Promise<Response | null> {
   if (!c.get('settings').throttling) return Promise.resolve(null);
-  // Set by Cloudflare's edge and not forgeable by the client, unlike X-Forwarded-For or X-Real-IP.
-  const ip = c.req.header('CF-Connecting-IP') ?? 'unknown';
-  return c.env.AUTH_RATE_LIMITER.limit({ key: `ip:${ip}` }).then(
+  // An IPv4 address or an IPv6 /64 (client-network.ts), from CF-Connecting-IP.
+  return c.env.AUTH_RATE_LIMITER.limit({ key: `ip:${clientNetwork(c)}` }).then(
     ({ success }) => {
       if (success) return null;
       c.set('throttled', 'ip');

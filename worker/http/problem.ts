@@ -27,6 +27,12 @@ export const PROBLEMS = {
     description:
       'The password confirming a password change or an account deletion is wrong. Nothing was changed; it counts as a failed log-in.',
   },
+  'cross-site-request': {
+    status: 403,
+    title: 'Cross-site requests are not allowed',
+    description:
+      'A browser sent this request from a page on another site (Sec-Fetch-Site or Origin says so). Only the app itself and origins listed in CORS_ORIGINS may change state.',
+  },
   'not-found': {
     status: 404,
     title: 'No such resource',

@@ -1,20 +1,16 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
 
+import type { Context } from 'hono';
 import { randomId } from '../auth/access-token';
+import { sessionSource } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
-import type { Settings } from '../config';
-import { type Database, database } from '../db/client';
-import {
-  changePassword,
-  deleteAccount,
-  findLoginFailures,
-  findUserById,
-  isCommonPassword,
-  recordLoginFailure,
-} from '../db/queries';
+import { database } from '../db/client';
+import { changePassword, deleteAccount, findUserById, isCommonPassword } from '../db/queries';
+import { releaseAttempt, reserveAttempt } from '../db/throttle';
+import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
-import { type AppEnv, nowSeconds } from '../http/context';
+import { type AppEnv, type Caller, nowSeconds } from '../http/context';
 import { Hono } from '../http/hono';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
@@ -23,46 +19,44 @@ import { tokenResponse } from '../http/token-response';
 
 /**
  * The caller's user row when `password` is theirs; otherwise a ProblemError (401, 403 or 429). Wrong
- * passwords count against the name like failed log-ins, so a stolen token cannot be used to guess it.
+ * passwords count against the caller's session and the name like failed log-ins, so a stolen token
+ * cannot be used to guess the password; a stranger's failed log-ins never block the owner here.
  */
-async function confirmPassword(db: Database, settings: Settings, userId: string, password: string) {
+async function confirmPassword(c: Context<AppEnv>, caller: Caller, password: string) {
+  const settings = c.get('settings');
   const inputProblem = passwordInputProblem(password);
   if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
-  const user = await findUserById(db, userId);
+  const db = database(c.env.DB);
+  const user = await findUserById(db, caller.claims.sub);
   if (user === undefined) throw new ProblemError('invalid-token');
-  const now = nowSeconds();
-  if (settings.throttling) {
-    const failures = await findLoginFailures(db, user.usernameCanonical);
-    if (failures !== undefined && failures.blockedUntil > now) {
-      throw new ProblemError(
-        'too-many-requests',
-        'Too many wrong passwords for this account. Try again later.',
-        {
-          'Retry-After': String(failures.blockedUntil - now),
-        },
-      );
-    }
-  }
+  const reservation = settings.throttling
+    ? await reserveAttempt(
+        db,
+        user.usernameCanonical,
+        sessionSource(caller.claims.sid, user.id),
+        nowSeconds(),
+        settings,
+      )
+    : null;
+  if (reservation !== null && !reservation.ok) throw attemptRefused(c, reservation);
   const check = await verifyPassword(
     normalizePassword(password),
     user.passwordHash,
     settings.pbkdf2Iterations,
   );
-  if (!check.ok) {
-    if (settings.throttling)
-      await recordLoginFailure(db, user.usernameCanonical, now, settings.loginThrottle);
-    throw new ProblemError('wrong-password');
-  }
+  // A failure was counted before the check.
+  if (!check.ok) throw new ProblemError('wrong-password');
+  if (reservation?.ok) await releaseAttempt(db, reservation.attempt);
   return user;
 }
 
 export const accountRoutes = new Hono<AppEnv>()
   .post('/password', requireCurrentSession, ipRateLimit, async (c) => {
     const settings = c.get('settings');
-    const { claims } = c.get('caller');
+    const caller = c.get('caller');
     const fields = await readStringFields(c.req.raw, ['current_password', 'new_password']);
     const db = database(c.env.DB);
-    const user = await confirmPassword(db, settings, claims.sub, fields.current_password);
+    const user = await confirmPassword(c, caller, fields.current_password);
     const refusal = await newPasswordRefusal(fields.new_password, user.usernameCanonical, (p) =>
       isCommonPassword(db, p),
     );
@@ -84,11 +78,9 @@ export const accountRoutes = new Hono<AppEnv>()
     return tokenResponse(c, settings, subject, session.expiresAt, now);
   })
   .delete('/account', requireCurrentSession, ipRateLimit, async (c) => {
-    const { claims } = c.get('caller');
     const { password } = await readStringFields(c.req.raw, ['password']);
-    const db = database(c.env.DB);
-    const user = await confirmPassword(db, c.get('settings'), claims.sub, password);
-    await deleteAccount(db, user.id, nowSeconds());
+    const user = await confirmPassword(c, c.get('caller'), password);
+    await deleteAccount(database(c.env.DB), user.id, nowSeconds());
     c.get('sessionCheck').forget({ userId: user.id });
     return c.body(null, 204);
   });

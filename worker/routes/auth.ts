@@ -1,18 +1,18 @@
 // POST /signup and POST /login: the tutorial's contract (SPEC §2), plain text or JSON by Accept.
 
 import { randomId } from '../auth/access-token';
+import { issueDeviceToken, readDeviceToken } from '../auth/device-token';
+import { deviceSource, GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
 import { parseUsername } from '../auth/username';
+import { mixedScriptProblem } from '../auth/username-script';
 import { database } from '../db/client';
-import {
-  findLoginState,
-  insertUser,
-  isCommonPassword,
-  recordLoginFailure,
-  startSession,
-} from '../db/queries';
+import { beginLogin, insertUser, isCommonPassword, startSession } from '../db/queries';
+import { reserveSignup } from '../db/throttle';
+import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
+import { clientNetwork } from '../http/client-network';
 import { type AppEnv, nowSeconds } from '../http/context';
 import { Hono } from '../http/hono';
 import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
@@ -31,11 +31,25 @@ export const authRoutes = new Hono<AppEnv>()
     const settings = c.get('settings');
     const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
     const name = validUsername(username);
+    // New names only: accounts made before this rule keep logging in.
+    const scriptProblem = mixedScriptProblem(name.canonical);
+    if (scriptProblem !== null) throw new ProblemError('invalid-request', scriptProblem);
     const db = database(c.env.DB);
-    const refusal = await newPasswordRefusal(password, name.canonical, (p) => isCommonPassword(db, p));
-    if (refusal !== null) throw new ProblemError('invalid-request', refusal);
-
     const createdAt = nowSeconds();
+    // Across all clients, so a flood from many addresses cannot make us hash without end. Counted
+    // while the password rules are checked; a refused password has used its slot.
+    const [refusal, reserved] = await Promise.all([
+      newPasswordRefusal(password, name.canonical, (p) => isCommonPassword(db, p)),
+      !settings.throttling || reserveSignup(db, createdAt, settings.globalLimits.signupsPerMinute),
+    ]);
+    if (refusal !== null) throw new ProblemError('invalid-request', refusal);
+    if (!reserved) {
+      c.set('throttled', 'global');
+      return problem('too-many-requests', 'Too many sign-ups right now. Try again in a minute.', {
+        'Retry-After': String(windowStart(createdAt) + GLOBAL_WINDOW_SECONDS - createdAt),
+      });
+    }
+
     const inserted = await insertUser(db, {
       id: crypto.randomUUID(),
       username: name.display,
@@ -49,47 +63,53 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/login', async (c) => {
     const settings = c.get('settings');
-    // The per-IP answer travels while the body is read and the name looked up; nothing is hashed
-    // before it has said yes.
+    // The per-network answer travels while the body is read; nothing is counted or hashed before it
+    // has said yes.
     const ipRefusal = ipThrottle(c);
-    const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
+    const fields = await readStringFields(c.req.raw, ['username', 'password'], ['device_token']);
+    const { username, password } = fields;
     const name = validUsername(username);
     const inputProblem = passwordInputProblem(password);
     if (inputProblem !== null) throw new ProblemError('invalid-request', inputProblem);
 
+    const refusal = await ipRefusal;
+    if (refusal !== null) return refusal;
+
     const db = database(c.env.DB);
     const now = nowSeconds();
-    const [refusal, { failures, user }] = await Promise.all([
-      ipRefusal,
-      findLoginState(db, name.canonical, settings.throttling),
-    ]);
-    if (refusal !== null) return refusal;
+    // A device that has logged in to this name before is counted on its own, not with its network.
+    const device =
+      fields.device_token === undefined || fields.device_token === ''
+        ? null
+        : await readDeviceToken(fields.device_token, settings.deviceKeyring, now);
+    const source =
+      device !== null && device.name === name.canonical
+        ? deviceSource(device.did, device.sub)
+        : networkSource(clientNetwork(c));
+    const { user, reservation } = await beginLogin(
+      db,
+      name.canonical,
+      settings.throttling ? { source, now, limits: settings } : null,
+    );
     // Refused before any hashing, and the same for names that do not exist.
-    if (failures !== undefined && failures.blockedUntil > now) {
-      c.set('throttled', 'account');
-      return problem('too-many-requests', 'Too many failed log-ins for this name. Try again later.', {
-        'Retry-After': String(failures.blockedUntil - now),
-      });
-    }
+    if (reservation !== null && !reservation.ok) throw attemptRefused(c, reservation);
 
     const normalized = normalizePassword(password);
     // An unknown name is checked against a dummy hash: same work, same answer as a wrong password.
+    // A failure needs no more writing: the attempt was counted before the check.
     const check = await verifyPassword(
       normalized,
       user?.passwordHash ?? settings.dummyPasswordHash,
       settings.pbkdf2Iterations,
     );
-    if (user === undefined || !check.ok) {
-      if (settings.throttling) await recordLoginFailure(db, name.canonical, now, settings.loginThrottle);
-      return problem('invalid-credentials');
-    }
+    if (user === undefined || !check.ok) return problem('invalid-credentials');
 
     const sessionId = randomId();
     const sessionExpiresAt = now + settings.sessionLifetimeSeconds;
     const upgradedHash = check.needsRehash
       ? await hashPassword(normalized, settings.pbkdf2Iterations)
       : undefined;
-    await startSession(
+    const started = await startSession(
       db,
       {
         id: sessionId,
@@ -98,13 +118,30 @@ export const authRoutes = new Hono<AppEnv>()
         expiresAt: sessionExpiresAt,
         userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
       },
-      { upgradedHash, clearFailuresOf: failures === undefined ? undefined : name.canonical },
+      user.passwordHash,
+      { upgradedHash, attempt: reservation?.ok ? reservation.attempt : undefined },
     );
+    // The password changed or the account was deleted while it was being checked.
+    if (!started) return problem('invalid-credentials');
+    // Asked for by sending the field (empty for a first one); JSON answers only, so the tutorial's
+    // client, which takes the whole body as its token, never sees one.
+    const extra: Record<string, string> =
+      fields.device_token !== undefined && wantsJson(c)
+        ? {
+            device_token: await issueDeviceToken(
+              settings.deviceKeyring,
+              { sub: user.id, name: name.canonical },
+              device?.did,
+              now,
+            ),
+          }
+        : {};
     return tokenResponse(
       c,
       settings,
       { sub: user.id, sid: sessionId, username: user.username, gen: 0 },
       sessionExpiresAt,
       now,
+      extra,
     );
   });

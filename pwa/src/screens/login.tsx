@@ -2,6 +2,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type Credentials, type Outcome } from '../api';
 import { type Message, MessageDialog, Notice, StatusRegion } from '../components';
+import { loadDeviceToken, saveDeviceToken } from '../token-store';
 
 /** The tutorial's client refuses these before sending; every other rule is the server's to state. */
 const TUTORIAL_MIN_LENGTH = 4;
@@ -84,8 +85,9 @@ export function LoginScreen(props: {
         setMessage(signUpMessage(await api.signup(credentials)));
         return;
       }
-      const outcome = await api.login(credentials);
+      const outcome = await api.login(credentials, await loadDeviceToken());
       if (outcome.kind !== 'ok') return setMessage(logInFailure(outcome));
+      if (outcome.body.device_token) await saveDeviceToken(outcome.body.device_token);
       await props.onLoggedIn(outcome.body.access_token);
     } finally {
       setBusy(null);

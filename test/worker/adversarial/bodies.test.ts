@@ -105,6 +105,31 @@ describe('field values and keys', () => {
     }
   });
 
+  it('refuses a device_token that is not a string, and treats any string as no proof at all', async () => {
+    const { username, password } = await newAccount();
+    for (const value of ['null', '0', '[]', '{}', '["x"]', 'true']) {
+      const body = `{"username":${JSON.stringify(username)},"password":${JSON.stringify(password)},"device_token":${value}}`;
+      expectInvalid(await postJson('/login', body), body, /"device_token" must be a string/);
+    }
+    const header = btoa('{"alg":"HS256","typ":"gatehouse-device"}').replace(/=+$/, '');
+    for (const device of [
+      'x',
+      'a.b.c',
+      `${header}.e30.AAAA`,
+      `${header}.${'A'.repeat(6000)}.x`,
+      '\u0000',
+      '.'.repeat(300),
+    ]) {
+      const response = await postJson(
+        '/login',
+        JSON.stringify({ username, password, device_token: device }),
+        { Accept: 'application/json' },
+      );
+      expect(response.status, device.slice(0, 40)).toBe(200);
+      expect(JSON.parse(response.text).device_token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    }
+  });
+
   it('never reads fields through __proto__ or constructor, and never pollutes a prototype', async () => {
     const name = freshName();
     const password = freshPassword();

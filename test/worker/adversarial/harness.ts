@@ -21,7 +21,8 @@ const INTERNALS: readonly (readonly [string, RegExp])[] = [
   ['a stack frame', /^\s+at\s/m],
   ['a stack frame', /\bat\s+(?:async\s+)?(?:\S+\s+)?\(?\S*\.(?:[cm]?js|ts):\d+(?::\d+)?\)?/],
   ['a file path', /(?:^|[\s"'(])(?:\/[\w.-]+){2,}\.(?:[cm]?js|ts)\b|node_modules|file:\/\//],
-  ['a D1 error', /D1_/],
+  // Whole words only: a random base64url token can hold `D1_` by chance.
+  ['a D1 error', /\bD1_[A-Z_]+\b/],
   ['an SQLite error', /SQLITE/i],
   ['an exception name', /Error:/],
   [

@@ -146,4 +146,29 @@ describe('password content', () => {
       expect(response.problem?.detail, password).toMatch(/common/i);
     }
   });
+
+  it('sees through white space and cheap decorations around a common password', async () => {
+    for (const password of [
+      'password ',
+      '  password  ',
+      'pass  word',
+      'pass word',
+      'i love you',
+      'password1!',
+      'Password2024',
+      'password!!!',
+      'sunshine?',
+      '123password',
+      '2024sunshine!',
+      ' Iloveyou 123 ',
+    ]) {
+      const response = await credentials('/signup', freshName(), password);
+      expect(response.status, JSON.stringify(password)).toBe(400);
+      expect(response.problem?.detail, password).toMatch(/common/i);
+    }
+    // A common word inside a longer passphrase, or decorated in the middle, is not what the list covers.
+    for (const password of ['password manager rules', 'sunshine over the hills', 'my sunshine password']) {
+      expect((await credentials('/signup', freshName(), password)).status, password).toBe(201);
+    }
+  });
 });

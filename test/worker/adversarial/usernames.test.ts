@@ -3,6 +3,8 @@
 // invisible, control and ill-formed characters are refused with a reason.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { hashPassword } from '../../../worker/auth/password';
+import { normalizePassword } from '../../../worker/auth/password-policy';
 import { canonicalUsername, parseUsername } from '../../../worker/auth/username';
 import { claimsOf, credentials, freshPassword, postForm, postJson, signUp } from './harness';
 
@@ -114,11 +116,15 @@ describe('look-alike spellings of one name', () => {
     ['dotless i', (t) => [`ivan${t}`, `\u0131van${t}`, `IVAN${t}`]],
     [
       'Greek final sigma',
-      (t) => [
-        `${t}\u03BF\u03B4\u03BF\u03C2`,
-        `${t.toUpperCase()}\u039F\u0394\u039F\u03A3`,
-        `${t}\u03BF\u03B4\u03BF\u03C3`,
-      ],
+      // Greek letters only (with digits): a Latin tag would mix scripts, which sign-up refuses.
+      (t) => {
+        const digits = [...t].map((c) => c.charCodeAt(0) % 10).join('');
+        return [
+          `${digits}\u03BF\u03B4\u03BF\u03C2`,
+          `${digits}\u039F\u0394\u039F\u03A3`,
+          `${digits}\u03BF\u03B4\u03BF\u03C3`,
+        ];
+      },
     ],
     // ẞ (U+1E9E) upper-cases to itself and lower-cases to ß: a fold of upper-then-lower alone leaves
     // "STRAẞE" as "straße" while "Straße" becomes "strasse", two accounts for one name.
@@ -165,6 +171,35 @@ describe('look-alike spellings of one name', () => {
       const response = await credentials('/signup', other, freshPassword(), true);
       expect([400, 409], JSON.stringify(other)).toContain(response.status);
     }
+  });
+});
+
+describe('mixed-script look-alikes', () => {
+  it('are refused at sign-up with a reason, in both encodings', async () => {
+    for (const name of [`p\u0430ypal${tag()}`, `amaz\u03BFn${tag()}`, `${tag()}\u0430dmin`]) {
+      for (const json of [false, true]) {
+        const response = await credentials('/signup', name, freshPassword(), json);
+        expect(response.status, name).toBe(400);
+        expect(response.problem?.detail).toMatch(/mixes writing systems/);
+        expect(await usersWithCanonicalOf(name)).toBe(0);
+      }
+    }
+  });
+
+  it('registered before the rule, still log in (the rule is for new names only)', async () => {
+    const name = `p\u0430ypal${tag()}`;
+    const password = freshPassword();
+    const hash = await hashPassword(normalizePassword(password), 100_000);
+    await env.DB.prepare(
+      'INSERT INTO users (id, username, username_canonical, password_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    )
+      .bind(crypto.randomUUID(), name, canonicalUsername(name), hash, 1_700_000_000)
+      .run();
+    const login = await credentials('/login', name, password);
+    expect(login.status).toBe(200);
+    expect(claimsOf(login.text).username).toBe(name);
+    // Its Latin look-alike is another name, which may not take it over.
+    expect((await credentials('/login', name.replace('\u0430', 'a'), password)).status).toBe(401);
   });
 });
 
