@@ -56,7 +56,16 @@ export function gatehouseWorkerdConfig(config, name, bundleDir, vars = {}) {
     wholeDirectory: true,
     d1Databases: config.d1Databases,
     ratelimits: config.ratelimits,
-    bindings: { ...config.vars, ...vars, JWT_SECRET: secret() },
+    // The caps across all clients stand for a whole deployment; one machine creating accounts and
+    // failing log-ins as fast as it can would reach them, as it would the per-IP limiter (lifted in
+    // lib/wrangler-config.mjs): lifted too. Every per-name and per-network rule still applies.
+    bindings: {
+      ...config.vars,
+      SIGNUPS_PER_MINUTE: '1000000',
+      FAILED_LOGINS_PER_MINUTE: '1000000',
+      ...vars,
+      JWT_SECRET: secret(),
+    },
     migrations: config.migrations,
   };
 }

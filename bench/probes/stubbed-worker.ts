@@ -5,6 +5,7 @@
 //
 // The stand-in knows one account (`benchuser`, password in BENCH_PASSWORD) and answers any session id
 // with an active session of it. It reads the SQL only for the table name and the selected columns.
+// The throttles are off here (scenarios/own-cpu.mjs): their statements are D1's work, not the Worker's.
 
 import { hashPassword } from '../../worker/auth/password';
 import gatehouse from '../../worker/index';
@@ -23,6 +24,8 @@ let passwordHash: Promise<string> | undefined;
 /** The rows a statement would find, or none. Writes find nothing and change one row. */
 function rowsFor(sql: string, params: unknown[], hash: string): Row[] {
   const table = /\bfrom\s+"?(\w+)"?/i.exec(sql)?.[1];
+  // A log-in's session insert (INSERT … SELECT … RETURNING id): inserted.
+  if (/^\s*insert\s+into\s+"sessions"/i.test(sql) && /\breturning\b/i.test(sql)) return [{ id: params[0] }];
   if (!/^\s*select\b/i.test(sql)) return [];
   const now = Math.floor(Date.now() / 1000);
   if (table === 'users' && (params.includes(USERNAME) || params.includes(USER_ID))) {

@@ -27,7 +27,8 @@ export default {
       ...config.compatibility,
       name: 'stubbed',
       scriptPath: join(build.stubbedDir, 'index.js'),
-      bindings: { JWT_SECRET: secret(), BENCH_PASSWORD: password },
+      // Throttling off: its statements are answered by D1, whose CPU is not the Worker's.
+      bindings: { JWT_SECRET: secret(), BENCH_PASSWORD: password, THROTTLING: 'off' },
       persistDir: join(tmp, 'stubbed-state'),
     });
     try {
