@@ -118,7 +118,13 @@ export const api = {
   logout: (token: string) => call<unknown>('POST', '/logout', { token, keepalive: true }),
   /** Log out everywhere: ends every session of the person, this one included. */
   logoutEverywhere: (token: string) => call<unknown>('DELETE', '/sessions', { token }),
-  sessions: (token: string) => call<{ sessions: SessionInfo[] }>('GET', '/sessions', { token }),
+  /** One page of the person's sessions; `next` names the following page, null after the last. */
+  sessions: (token: string, cursor: string | null = null) =>
+    call<{ sessions: SessionInfo[]; next: string | null }>(
+      'GET',
+      cursor === null ? '/sessions' : `/sessions?cursor=${encodeURIComponent(cursor)}`,
+      { token },
+    ),
   endSession: (token: string, id: string) =>
     call<unknown>('DELETE', `/sessions/${encodeURIComponent(id)}`, { token }),
   /** A new token for the same session. */

@@ -1,6 +1,6 @@
 // The statements the routes need. Uniqueness is decided by the unique index, never by a read before
 // a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
-import { and, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AttemptSource } from '../auth/login-throttle';
 import { batch, type Statement } from './batch';
 import type { Database } from './client';
@@ -163,8 +163,35 @@ export async function startSession(
     );
   }
   if (also.attempt !== undefined) rest.push(...releaseAttemptStatements(also.attempt, started));
+  // Past the cap, the oldest active sessions end, and other isolates hear of it through the feed.
+  rest.push(endSessionsPastCap(db, session.userId, session.createdAt));
+  rest.push(appendRevocationIfChanged(db, { userId: session.userId, sessionId: null }, session.createdAt));
   const [inserted] = await batch(db, [insert, ...rest]);
   return inserted?.length === 1;
+}
+
+/** Active sessions one account may have; a log-in past it ends the oldest (docs/security.md). */
+export const MAX_SESSIONS_PER_ACCOUNT = 50;
+
+function endSessionsPastCap(db: Database, userId: string, now: number) {
+  const active = and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now));
+  return db
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(
+      inArray(
+        sessions.id,
+        db
+          .select({ id: sessions.id })
+          .from(sessions)
+          .where(active)
+          // Newest first by sign-in time, then by insertion (rowid) within one second.
+          .orderBy(desc(sessions.createdAt), sql`rowid DESC`)
+          // SQLite takes OFFSET only after a LIMIT, and drizzle leaves out a negative (unbounded) one.
+          .limit(1_000_000)
+          .offset(MAX_SESSIONS_PER_ACCOUNT),
+      ),
+    );
 }
 
 export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'generation'>;
@@ -202,7 +229,23 @@ export async function touchSession(db: Database, id: string, now: number): Promi
   await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
 }
 
-export function listActiveSessions(db: Database, userId: string, now: number) {
+/** Where a page of GET /sessions starts: after this session, in the listing's order. */
+export interface SessionCursor {
+  readonly createdAt: number;
+  readonly id: string;
+}
+
+/**
+ * The user's active sessions, newest sign-in first (a stable order, so pages neither skip nor repeat
+ * a session), `limit` at most, after `cursor` when given.
+ */
+export function listActiveSessions(
+  db: Database,
+  userId: string,
+  now: number,
+  page: { limit: number; after?: SessionCursor | undefined },
+) {
+  const { after } = page;
   return db
     .select({
       id: sessions.id,
@@ -212,8 +255,21 @@ export function listActiveSessions(db: Database, userId: string, now: number) {
       userAgent: sessions.userAgent,
     })
     .from(sessions)
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
-    .orderBy(sql`${sessions.lastUsedAt} DESC NULLS LAST`, sessions.createdAt)
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        after === undefined
+          ? undefined
+          : or(
+              lt(sessions.createdAt, after.createdAt),
+              and(eq(sessions.createdAt, after.createdAt), lt(sessions.id, after.id)),
+            ),
+      ),
+    )
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(page.limit)
     .all();
 }
 
@@ -393,6 +449,9 @@ export const FAILURE_MEMORY_SECONDS = 24 * 3600;
 export const FEED_RETENTION_SECONDS = 24 * 3600;
 /** Bounds one clean-up run: at most this many trim batches (FEED_TRIM_BATCH rows each). */
 const MAX_TRIM_BATCHES = 100;
+/** Rows of each table one clean-up batch deletes at most, and how many batches one run makes. */
+export const CLEANUP_BATCH = 1000;
+const MAX_CLEANUP_BATCHES = 100;
 
 /** Deletes ended sessions, forgotten failure counts and old feed rows (run by the Cron Trigger). */
 export async function deleteStaleRows(db: Database, now: number) {
@@ -403,23 +462,49 @@ export async function deleteStaleRows(db: Database, now: number) {
     if (deleted < FEED_TRIM_BATCH) break;
   }
   const forgotten = now - FAILURE_MEMORY_SECONDS;
-  const [endedSessions, staleFailures, staleSourceFailures] = await db.batch([
-    db
-      .delete(sessions)
-      .where(or(lt(sessions.expiresAt, now + 1), sql`${sessions.revokedAt} IS NOT NULL`))
-      .returning({ id: sessions.id }),
-    db
-      .delete(loginFailures)
-      .where(and(lt(loginFailures.lastFailedAt, forgotten), lt(loginFailures.blockedUntil, now)))
-      .returning({ name: loginFailures.usernameCanonical }),
-    db
-      .delete(loginSourceFailures)
-      .where(and(lt(loginSourceFailures.lastFailedAt, forgotten), lt(loginSourceFailures.blockedUntil, now)))
-      .returning({ name: loginSourceFailures.usernameCanonical }),
-  ]);
-  return {
-    sessions: endedSessions.length,
-    loginFailures: staleFailures.length + staleSourceFailures.length,
-    revocations,
-  };
+  const ended = or(lt(sessions.expiresAt, now + 1), sql`${sessions.revokedAt} IS NOT NULL`);
+  const staleFailure = and(lt(loginFailures.lastFailedAt, forgotten), lt(loginFailures.blockedUntil, now));
+  const staleSourceFailure = and(
+    lt(loginSourceFailures.lastFailedAt, forgotten),
+    lt(loginSourceFailures.blockedUntil, now),
+  );
+  const deleted = { sessions: 0, loginFailures: 0 };
+  // In bounded batches, each a short transaction, so a large backlog never holds D1 for long.
+  for (let round = 0; round < MAX_CLEANUP_BATCHES; round++) {
+    const [endedSessions, staleFailures, staleSourceFailures] = await db.batch([
+      db
+        .delete(sessions)
+        .where(
+          inArray(
+            sessions.id,
+            db.select({ id: sessions.id }).from(sessions).where(ended).limit(CLEANUP_BATCH),
+          ),
+        )
+        .returning({ id: sessions.id }),
+      db
+        .delete(loginFailures)
+        .where(
+          inArray(
+            loginFailures.usernameCanonical,
+            db
+              .select({ name: loginFailures.usernameCanonical })
+              .from(loginFailures)
+              .where(staleFailure)
+              .limit(CLEANUP_BATCH),
+          ),
+        )
+        .returning({ name: loginFailures.usernameCanonical }),
+      db
+        .delete(loginSourceFailures)
+        .where(
+          sql`rowid IN (SELECT rowid FROM ${loginSourceFailures} WHERE ${staleSourceFailure} LIMIT ${CLEANUP_BATCH})`,
+        )
+        .returning({ name: loginSourceFailures.usernameCanonical }),
+    ]);
+    deleted.sessions += endedSessions.length;
+    deleted.loginFailures += staleFailures.length + staleSourceFailures.length;
+    const most = Math.max(endedSessions.length, staleFailures.length, staleSourceFailures.length);
+    if (most < CLEANUP_BATCH) break;
+  }
+  return { ...deleted, revocations };
 }

@@ -6,6 +6,7 @@ import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
 import { Hono } from '../http/hono';
 import { problem } from '../http/problem';
 import { requireRefreshableSession, requireSession } from '../http/require-session';
+import { encodeSessionCursor, readSessionPage } from '../http/session-cursor';
 import { tokenResponse } from '../http/token-response';
 
 /** Session ids are 22 base64url characters; anything else cannot name one. */
@@ -38,7 +39,11 @@ export const sessionRoutes = new Hono<AppEnv>()
   })
   .get('/sessions', requireSession, async (c) => {
     const { claims } = c.get('caller');
-    const rows = await listActiveSessions(database(c.env.DB), claims.sub, nowSeconds());
+    const page = readSessionPage(c.req.query('limit'), c.req.query('cursor'));
+    const rows = await listActiveSessions(database(c.env.DB), claims.sub, nowSeconds(), page);
+    const last = rows.at(-1);
+    // A full page may have more after it; the next request tells (an empty page, `next` null).
+    const next = rows.length === page.limit && last !== undefined ? encodeSessionCursor(last) : null;
     const list = rows.map((row) => ({
       id: row.id,
       created_at: row.createdAt,
@@ -47,7 +52,7 @@ export const sessionRoutes = new Hono<AppEnv>()
       user_agent: row.userAgent,
       current: row.id === claims.sid,
     }));
-    return c.json({ sessions: list }, 200, NO_STORE);
+    return c.json({ sessions: list, next }, 200, NO_STORE);
   })
   .delete('/sessions', requireSession, async (c) => {
     const userId = c.get('caller').claims.sub;

@@ -56,13 +56,23 @@ export default function DevicesScreen(props: PageProps) {
 
   const load = useCallback(async () => {
     setState((current) => (current.kind === 'ready' ? current : { kind: 'loading' }));
-    const outcome = await api.sessions(session.token);
-    if (outcome.kind === 'ok') {
-      // This device first, then the others as the API orders them (most recently used first).
-      const sessions = [...outcome.body.sessions].sort((a, b) => Number(b.current) - Number(a.current));
-      setState({ kind: 'ready', sessions });
-    } else if (statusOf(outcome) === 401) onSessionEnded();
-    else setState({ kind: 'failed', reason: outcome.kind === 'unreachable' ? 'unreachable' : 'error' });
+    // Every page (an account has at most 50 sessions, one page of the API's).
+    const all: SessionInfo[] = [];
+    let cursor: string | null = null;
+    do {
+      const outcome = await api.sessions(session.token, cursor);
+      if (outcome.kind !== 'ok') {
+        if (statusOf(outcome) === 401) onSessionEnded();
+        else setState({ kind: 'failed', reason: outcome.kind === 'unreachable' ? 'unreachable' : 'error' });
+        return;
+      }
+      all.push(...outcome.body.sessions);
+      cursor = outcome.body.next;
+    } while (cursor !== null);
+    // This device first, then the others, most recently used first.
+    const used = (item: SessionInfo) => item.last_used_at ?? item.created_at;
+    const sessions = all.sort((a, b) => Number(b.current) - Number(a.current) || used(b) - used(a));
+    setState({ kind: 'ready', sessions });
   }, [session.token, onSessionEnded]);
 
   useEffect(() => {
