@@ -10,7 +10,7 @@ import { isExpired } from './jwt';
 import { HomeScreen } from './screens/home';
 import { LoginScreen } from './screens/login';
 import { restoreSession, type Session, sessionFromToken } from './session';
-import { forgetToken, keepToken, type LogoutReason, listenToTabs } from './tabs';
+import { forgetToken, keepToken, type LogoutReason, listenToTabs, refreshesSettled } from './tabs';
 import { loadStoredToken, requestPersistentStorage } from './token-store';
 import { UpdatePrompt } from './update-prompt';
 
@@ -154,6 +154,7 @@ export function App() {
   // tab refreshed while this request was under way: then the stored token is newer, and is taken.
   const shown = useRef<Session | null>(null);
   const sessionEnded = useCallback(async () => {
+    await refreshesSettled();
     const stored = await loadStoredToken();
     const current = shown.current;
     if (stored !== null && stored !== 'unavailable' && current !== null && stored.token !== current.token) {

@@ -71,9 +71,32 @@ async function refreshUnderLock(current: Session): Promise<RefreshResult> {
   return { kind: 'session', session };
 }
 
-/** Refreshes the token if it is due, one tab at a time where the browser has Web Locks. */
+/** This tab's refresh under way: a refresh is one-time, so a second one must not cross it. */
+let inFlight: Promise<RefreshResult> | null = null;
+
+/**
+ * Refreshes the token if it is due: one refresh at a time in this tab (start-up, timer, focus and
+ * coming online may all ask at once), and one tab at a time where the browser has Web Locks.
+ */
 export function refreshIfDue(current: Session): Promise<RefreshResult> {
-  const locks = navigator.locks;
-  if (locks === undefined) return refreshUnderLock(current);
-  return locks.request('gatehouse-refresh', () => refreshUnderLock(current));
+  if (inFlight === null) {
+    const locks = navigator.locks;
+    const run =
+      locks === undefined
+        ? refreshUnderLock(current)
+        : locks.request('gatehouse-refresh', () => refreshUnderLock(current));
+    inFlight = run.finally(() => {
+      inFlight = null;
+    });
+  }
+  return inFlight;
+}
+
+/**
+ * Resolves once no refresh is under way, in this tab or (through the same Web Lock) in another: a 401
+ * that crossed a refresh is then told apart from a session that really ended, by the stored token.
+ */
+export async function refreshesSettled(): Promise<void> {
+  await inFlight?.catch(() => undefined);
+  await navigator.locks?.request('gatehouse-refresh', () => undefined);
 }
