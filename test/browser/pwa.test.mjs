@@ -446,9 +446,22 @@ describe('installable and offline', () => {
         await until(async () => (await (await fetch(`${server.base}/sw.js`)).text()) !== original, {
           what: 'wrangler dev to serve the new sw.js',
         });
-        await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
         const prompt = page.getByText('A new version of Gatehouse is available.');
-        await prompt.waitFor();
+        // Asked again until it shows: on a busy machine one update check can end before the new
+        // worker has installed, and the browser would check again only much later.
+        await until(
+          async () => {
+            if (await prompt.isVisible()) return true;
+            await page.evaluate(() =>
+              navigator.serviceWorker
+                .getRegistration()
+                .then((r) => r?.update())
+                .catch(() => undefined),
+            );
+            return prompt.isVisible();
+          },
+          { timeout: 60_000, interval: 2_000, what: 'the update prompt' },
+        );
         assert.deepEqual(await axe(page), [], 'the update prompt');
         await page.screenshot({ path: screenshotPath('update-prompt-375') });
         await page.evaluate(() => {
