@@ -112,3 +112,42 @@ describe('a log-in racing the deletion of its account', () => {
     expect(await sessionsOf(userId)).toEqual({ total: 0, active: 0 });
   });
 });
+
+/** Runs `change` once all `count` password checks have started, and lets them finish after it. */
+function onceAllChecking(count: number, change: () => Promise<unknown>) {
+  const original = crypto.subtle.deriveBits.bind(crypto.subtle);
+  let arrived = 0;
+  let release: () => void = () => undefined;
+  const allArrived = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let done: Promise<unknown> | undefined;
+  vi.spyOn(crypto.subtle, 'deriveBits').mockImplementation(async (...args) => {
+    arrived++;
+    if (arrived === count) release();
+    await allArrived;
+    done ??= change();
+    await done;
+    return original(...args);
+  });
+}
+
+describe('a log-in racing a log-out everywhere', () => {
+  it(`${LOGINS} log-ins that began before it: none keeps a session after it`, async () => {
+    const { username, token } = await newAccount();
+    const userId = payloadOf(token).sub as string;
+    onceAllChecking(LOGINS, () =>
+      request('/sessions', { method: 'DELETE', headers: { Authorization: token } }).then((response) =>
+        expect(response.status).toBe(204),
+      ),
+    );
+    const responses = await Promise.all(
+      Array.from({ length: LOGINS }, () => postCredentials('/login', username, PASSWORD)),
+    );
+    expect(statuses(responses)).toEqual({ 401: LOGINS });
+    expect((await sessionsOf(userId)).active).toBe(0);
+    vi.restoreAllMocks();
+    // A log-in that begins afterwards works as usual.
+    expect((await postCredentials('/login', username, PASSWORD)).status).toBe(200);
+  });
+});

@@ -94,18 +94,22 @@ export async function beginLogin(
   db: Database,
   canonical: string,
   throttle: { source: AttemptSource; now: number; limits: AttemptLimits } | null,
-): Promise<{ user: User | undefined; reservation: Reservation | null }> {
+): Promise<{ user: User | undefined; reservation: Reservation | null; feedHead: number }> {
   const user = db.select().from(users).where(eq(users.usernameCanonical, canonical));
-  if (throttle === null) return { user: await user.get(), reservation: null };
-  const { statements, read } = reserveAttemptStatements(
-    canonical,
-    throttle.source,
-    throttle.now,
-    throttle.limits,
-  );
-  const [found, ...results] = await batch(db, [user, ...statements]);
+  // Where the revocation feed stands as the log-in begins: a log-out everywhere after it must stop
+  // the session this log-in would start (startSession).
+  const head = sql`SELECT coalesce(max(seq), 0) AS head FROM ${sessionRevocations}`;
+  const reserve =
+    throttle === null
+      ? null
+      : reserveAttemptStatements(canonical, throttle.source, throttle.now, throttle.limits);
+  const [found, heads, ...results] = await batch(db, [user, head, ...(reserve?.statements ?? [])]);
   const row = found?.[0];
-  return { user: row === undefined ? undefined : userFromRow(row), reservation: read(results) };
+  return {
+    user: row === undefined ? undefined : userFromRow(row),
+    reservation: reserve === null ? null : reserve.read(results),
+    feedHead: Number(heads?.[0]?.head ?? 0),
+  };
 }
 
 /** Whether any of the forms of a password (auth/password-policy.ts) is on the common-password list. */
@@ -132,7 +136,7 @@ export async function startSession(
   db: Database,
   session: Required<Pick<NewSession, 'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent'>>,
   verifiedHash: string,
-  also: { upgradedHash?: string | undefined; attempt?: Attempt | undefined } = {},
+  also: { upgradedHash?: string | undefined; attempt?: Attempt | undefined; feedHead?: number } = {},
 ): Promise<boolean> {
   const insert = db
     .insert(sessions)
@@ -149,7 +153,17 @@ export async function startSession(
           generation: sql<number>`0`.as('generation'),
         })
         .from(users)
-        .where(and(eq(users.id, session.userId), eq(users.passwordHash, verifiedHash))),
+        .where(
+          and(
+            eq(users.id, session.userId),
+            eq(users.passwordHash, verifiedHash),
+            // Nor after a log-out everywhere since the log-in began (its row in the revocation feed).
+            also.feedHead === undefined
+              ? undefined
+              : sql`NOT EXISTS (SELECT 1 FROM ${sessionRevocations} WHERE ${sessionRevocations.userId} = ${session.userId}
+                  AND ${sessionRevocations.sessionId} IS NULL AND ${sessionRevocations.seq} > ${also.feedHead})`,
+          ),
+        ),
     )
     .returning({ id: sessions.id });
   const started = sql`EXISTS (SELECT 1 FROM sessions WHERE id = ${session.id})`;
@@ -165,7 +179,10 @@ export async function startSession(
   if (also.attempt !== undefined) rest.push(...releaseAttemptStatements(also.attempt, started));
   // Past the cap, the oldest active sessions end, and other isolates hear of it through the feed.
   rest.push(endSessionsPastCap(db, session.userId, session.createdAt));
-  rest.push(appendRevocationIfChanged(db, { userId: session.userId, sessionId: null }, session.createdAt));
+  // One feed row per session the cap ended, never a user-wide one: that would stop concurrent log-ins.
+  rest.push(sql`INSERT INTO ${sessionRevocations} (session_id, user_id, revoked_at)
+    SELECT id, user_id, revoked_at FROM ${sessions}
+    WHERE user_id = ${session.userId} AND revoked_at = ${session.createdAt} AND changes() > 0`);
   const [inserted] = await batch(db, [insert, ...rest]);
   return inserted?.length === 1;
 }

@@ -86,7 +86,7 @@ export const authRoutes = new Hono<AppEnv>()
       device !== null && device.name === name.canonical
         ? deviceSource(device.did, device.sub)
         : networkSource(clientNetwork(c));
-    const { user, reservation } = await beginLogin(
+    const { user, reservation, feedHead } = await beginLogin(
       db,
       name.canonical,
       settings.throttling ? { source, now, limits: settings } : null,
@@ -119,9 +119,9 @@ export const authRoutes = new Hono<AppEnv>()
         userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
       },
       user.passwordHash,
-      { upgradedHash, attempt: reservation?.ok ? reservation.attempt : undefined },
+      { upgradedHash, attempt: reservation?.ok ? reservation.attempt : undefined, feedHead },
     );
-    // The password changed or the account was deleted while it was being checked.
+    // The password changed, the account was deleted or its sessions all ended while it was checked.
     if (!started) return problem('invalid-credentials');
     // Asked for by sending the field (empty for a first one); JSON answers only, so the tutorial's
     // client, which takes the whole body as its token, never sees one.
