@@ -1,4 +1,4 @@
-// The API contract (SPEC §2) through the Worker's fetch handler and a real local D1.
+// The API contract (docs/contract.md §2) through the Worker's fetch handler and a real local D1.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import type { Bindings } from '../../worker/config';

@@ -1,4 +1,4 @@
-// A replay of the original tutorial's Flutter client, byte for byte where it matters (SPEC §1):
+// A replay of the original tutorial's Flutter client, byte for byte where it matters (docs/contract.md §1):
 // Dart's form encoding, no Accept header, the whole /login body kept as the token, the payload
 // decoded as ASCII, and the raw token in Authorization.
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-// The access token: what it carries (SPEC §3) and how it is read back.
+// The access token: what it carries (docs/contract.md §3) and how it is read back.
 import type { Settings } from '../config';
 import { encodeBase64url } from './base64url';
 import { type JwtPayload, signJwt, verifyJwt } from './jwt';

@@ -30,7 +30,7 @@ describe('signJwt / verifyJwt', () => {
     expect(await verifyJwt(token, keyring, options)).toEqual(validClaims);
   });
 
-  it('writes the header SPEC §3 asks for, with a key id', async () => {
+  it('writes the header docs/contract.md §3 asks for, with a key id', async () => {
     const token = await signJwt(validClaims, keyring);
     const header = JSON.parse(
       new TextDecoder().decode(decodeBase64url(token.split('.')[0] as string) as Uint8Array),

@@ -1,4 +1,4 @@
-// POST /signup and POST /login: the tutorial's contract (SPEC §2), plain text or JSON by Accept.
+// POST /signup and POST /login: the tutorial's contract (docs/contract.md §2), plain text or JSON by Accept.
 
 import { randomId } from '../auth/access-token';
 import { issueDeviceToken, readDeviceToken } from '../auth/device-token';

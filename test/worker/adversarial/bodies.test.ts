@@ -1,4 +1,4 @@
-// Hostile bodies, media types, methods and URLs on every route (SPEC §2). Each response also passes
+// Hostile bodies, media types, methods and URLs on every route (docs/contract.md §2). Each response also passes
 // the suite's safety check (harness.ts): no 5xx, no internals, problem documents for errors.
 import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../../worker/app';

@@ -1,4 +1,4 @@
-// The password policy over HTTP (SPEC §4, NIST SP 800-63B): length in code points, a byte maximum
+// The password policy over HTTP (docs/contract.md §4, NIST SP 800-63B): length in code points, a byte maximum
 // checked before hashing, ill-formed Unicode refused, and no truncation anywhere.
 import { describe, expect, it } from 'vitest';
 import { credentials, freshName, postForm, postJson } from './harness';

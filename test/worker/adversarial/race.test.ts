@@ -1,4 +1,4 @@
-// The sign-up race (SPEC §4): N simultaneous sign-ups of one name, in look-alike spellings and both
+// The sign-up race (docs/contract.md §4): N simultaneous sign-ups of one name, in look-alike spellings and both
 // encodings, give exactly one 201 and N-1 409, and every spelling then logs in to the one account.
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';

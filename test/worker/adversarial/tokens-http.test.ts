@@ -1,5 +1,5 @@
 // Forged and misplaced tokens at the HTTP level: GET /data with the Worker's real secret and D1.
-// Every refusal must be the one identical 401 (SPEC §2), whatever was wrong with the token.
+// Every refusal must be the one identical 401 (docs/contract.md §2), whatever was wrong with the token.
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TOKEN_LENGTH } from '../../../worker/auth/jwt';

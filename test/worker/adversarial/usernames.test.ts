@@ -1,4 +1,4 @@
-// Hostile usernames at sign-up and log-in (SPEC §4): SQL metacharacters are plain text, look-alike
+// Hostile usernames at sign-up and log-in (docs/contract.md §4): SQL metacharacters are plain text, look-alike
 // spellings share one canonical form (never a second account, and log-in reaches the first one),
 // invisible, control and ill-formed characters are refused with a reason.
 import { env } from 'cloudflare:workers';
