@@ -5,3 +5,8 @@
 export type Clock = () => number;
 
 export const systemClock: Clock = () => Date.now();
+
+/** Unix seconds now: the unit of JWT claims and of every time stored in D1. */
+export function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}

@@ -1,9 +1,9 @@
 import { createApp } from './app';
+import { nowSeconds } from './clock';
 import type { Bindings } from './config';
 import { database } from './db/client';
 import { deleteStaleRows } from './db/queries';
 import { isApiPath } from './http/api-paths';
-import { nowSeconds } from './http/context';
 import { log } from './log';
 
 const app = createApp();

@@ -31,11 +31,6 @@ export async function loadStoredToken(): Promise<StoredToken | null | 'unavailab
   }
 }
 
-export async function loadToken(): Promise<string | null> {
-  const stored = await loadStoredToken();
-  return typeof stored === 'object' && stored !== null ? stored.token : null;
-}
-
 /** False when the browser refused to store it: the person stays logged in until the page closes. */
 export async function saveToken(token: string, receivedAt: number): Promise<boolean> {
   try {

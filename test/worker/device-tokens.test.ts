@@ -3,8 +3,8 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEVICE_TOKEN_TTL_SECONDS } from '../../worker/auth/device-token';
+import { nowSeconds } from '../../worker/clock';
 import type { Bindings } from '../../worker/config';
-import { nowSeconds } from '../../worker/http/context';
 import { PASSWORD, payloadOf, requestWith, uniqueName } from './http';
 
 // Cheaper hashing than production's, so the many real log-ins stay quick on a busy machine.

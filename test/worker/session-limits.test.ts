@@ -3,9 +3,9 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { nowSeconds } from '../../worker/clock';
 import type { Bindings } from '../../worker/config';
 import { CLEANUP_BATCH, MAX_SESSIONS_PER_ACCOUNT } from '../../worker/db/queries';
-import { nowSeconds } from '../../worker/http/context';
 import worker from '../../worker/index';
 import { expectProblem, getData, newAccount, PASSWORD, payloadOf, postCredentials, request } from './http';
 

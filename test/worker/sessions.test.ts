@@ -3,8 +3,8 @@
 import { createScheduledController } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { nowSeconds as now } from '../../worker/clock';
 import type { Bindings } from '../../worker/config';
-import { nowSeconds as now } from '../../worker/http/context';
 import worker from '../../worker/index';
 import {
   expectProblem,

@@ -12,10 +12,10 @@ import {
   networkSource,
   sourceBackoffSeconds,
 } from '../../worker/auth/login-throttle';
+import { nowSeconds as now } from '../../worker/clock';
 import type { Bindings } from '../../worker/config';
 import { database } from '../../worker/db/client';
 import { reserveAttempt } from '../../worker/db/throttle';
-import { nowSeconds as now } from '../../worker/http/context';
 import { PASSWORD, requestWith, uniqueName } from './http';
 import { takeLogs } from './logs';
 

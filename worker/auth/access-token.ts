@@ -1,7 +1,7 @@
 // The access token: what it carries (docs/contract.md §3) and how it is read back.
 import type { Settings } from '../config';
-import { encodeBase64url } from './base64url';
 import { type JwtPayload, signJwt, verifyJwt } from './jwt';
+import { randomId } from './random-id';
 
 export interface AccessClaims {
   /** User id. */
@@ -14,10 +14,6 @@ export interface AccessClaims {
   readonly gen: number;
   readonly iat: number;
   readonly exp: number;
-}
-
-export function randomId(bytes = 16): string {
-  return encodeBase64url(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
 export async function issueAccessToken(

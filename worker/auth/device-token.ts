@@ -4,8 +4,9 @@
 // against that device rather than against the network it comes from, so a stranger's failures on the
 // same network, or a hard stop of the name, do not keep the device's owner out (auth/login-throttle.ts).
 // Stateless: an HS256 JWT of its own type, signed with JWT_SECRET, naming the account and the device.
-import { randomId } from './access-token';
+
 import { type JwtKeyring, signJwt, verifyJwt } from './jwt';
+import { randomId } from './random-id';
 
 export const DEVICE_TOKEN_TYP = 'gatehouse-device';
 /** A device that has not logged in for this long is a stranger again. */

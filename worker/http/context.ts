@@ -26,8 +26,3 @@ export interface AppEnv {
 
 /** Token responses and anything personal must never be stored by a cache. */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
-
-/** Unix seconds. */
-export function nowSeconds(): number {
-  return Math.floor(Date.now() / 1000);
-}

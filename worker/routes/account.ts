@@ -1,16 +1,17 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
 
 import type { Context } from 'hono';
-import { randomId } from '../auth/access-token';
 import { sessionSource } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
+import { randomId } from '../auth/random-id';
+import { nowSeconds } from '../clock';
 import { database } from '../db/client';
 import { changePassword, deleteAccount, findUserById, isCommonPassword } from '../db/queries';
 import { releaseAttempt, reserveAttempt } from '../db/throttle';
 import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
-import { type AppEnv, type Caller, nowSeconds } from '../http/context';
+import type { AppEnv, Caller } from '../http/context';
 import { Hono } from '../http/hono';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';

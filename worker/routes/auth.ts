@@ -1,19 +1,20 @@
 // POST /signup and POST /login: the tutorial's contract (docs/contract.md §2), plain text or JSON by Accept.
 
-import { randomId } from '../auth/access-token';
 import { issueDeviceToken, readDeviceToken } from '../auth/device-token';
 import { deviceSource, GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
+import { randomId } from '../auth/random-id';
 import { parseUsername } from '../auth/username';
 import { mixedScriptProblem } from '../auth/username-script';
+import { nowSeconds } from '../clock';
 import { database } from '../db/client';
 import { beginLogin, insertUser, isCommonPassword, startSession } from '../db/queries';
 import { reserveSignup } from '../db/throttle';
 import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
 import { clientNetwork } from '../http/client-network';
-import { type AppEnv, nowSeconds } from '../http/context';
+import type { AppEnv } from '../http/context';
 import { Hono } from '../http/hono';
 import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';

@@ -1,8 +1,9 @@
 // Sessions of the caller: log out, list, end one or all, refresh the token (revocation: docs/session-check.md).
 
+import { nowSeconds } from '../clock';
 import { database } from '../db/client';
 import { advanceGeneration, listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
-import { type AppEnv, NO_STORE, nowSeconds } from '../http/context';
+import { type AppEnv, NO_STORE } from '../http/context';
 import { Hono } from '../http/hono';
 import { problem } from '../http/problem';
 import { requireRefreshableSession, requireSession } from '../http/require-session';
