@@ -3,7 +3,7 @@
 import { createMiddleware } from 'hono/factory';
 import { readAccessToken, tokenFromAuthorization } from '../auth/access-token';
 import { type Database, database } from '../db/client';
-import { findSession, pollRevocations, revokeSession, touchSession } from '../db/queries';
+import { findSession, pollRevocations, touchSession } from '../db/queries';
 import type { SessionStore } from '../session-check/session-check';
 import type { AppEnv } from './context';
 import { problem } from './problem';
@@ -26,10 +26,11 @@ function sessionStore(db: Database): SessionStore {
 }
 
 /**
- * `from`: the isolate's cache or the primary. `onReplacedToken`: what a token that a refresh has
- * replaced gets; on /refresh it is reuse of a one-time token, which ends the session (docs/security.md).
+ * `from`: the isolate's cache or the primary. `checkGeneration`: only a token of the session's current
+ * generation passes; /refresh leaves that to its conditional advance, which also ends the session when
+ * a replaced token is presented (docs/security.md).
  */
-function sessionGuard(from: 'cache' | 'primary', onReplacedToken: 'refuse' | 'end-session' = 'refuse') {
+function sessionGuard(from: 'cache' | 'primary', checkGeneration = true) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const settings = c.get('settings');
     const now = Math.floor(c.get('clock')() / 1000);
@@ -53,13 +54,7 @@ function sessionGuard(from: 'cache' | 'primary', onReplacedToken: 'refuse' | 'en
     ) {
       return problem('invalid-token');
     }
-    if (session.generation !== claims.gen) {
-      if (onReplacedToken === 'end-session' && claims.gen < session.generation) {
-        await revokeSession(db, claims.sub, claims.sid, now);
-        c.get('sessionCheck').forget({ sessionId: claims.sid });
-      }
-      return problem('invalid-token');
-    }
+    if (checkGeneration && session.generation !== claims.gen) return problem('invalid-token');
     if (session.lastUsedAt === null || now - session.lastUsedAt >= TOUCH_INTERVAL_SECONDS) {
       // The cached facts carry the new time too, so this isolate writes once a minute, not per request.
       session.lastUsedAt = now;
@@ -79,5 +74,5 @@ export const requireSession = sessionGuard('cache');
  */
 export const requireCurrentSession = sessionGuard('primary');
 
-/** For /refresh: like requireCurrentSession, and a replaced token presented here ends its session. */
-export const requireRefreshableSession = sessionGuard('primary', 'end-session');
+/** For /refresh: like requireCurrentSession, with the generation left to the refresh itself. */
+export const requireRefreshableSession = sessionGuard('primary', false);

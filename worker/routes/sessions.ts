@@ -24,8 +24,9 @@ export const sessionRoutes = new Hono<AppEnv>()
     const { claims, session } = c.get('caller');
     const db = database(c.env.DB);
     const now = nowSeconds();
-    // One-time: of concurrent refreshes of one token one wins; the others presented a token that was
-    // replaced while they ran, which is reuse, so the session ends (docs/security.md).
+    // One-time: only the token of the session's current generation moves it on. Any other (replaced
+    // earlier, or while this ran by a concurrent refresh) is reuse, so the session ends
+    // (docs/security.md).
     const advanced = await advanceGeneration(
       db,
       { userId: claims.sub, sessionId: claims.sid, from: claims.gen },

@@ -41,11 +41,6 @@ export class RevocationView {
     return this.#lastSeq !== null;
   }
 
-  /** How old the view is, in milliseconds (Infinity before the first poll). */
-  age(now = this.clock()): number {
-    return now - this.#seenAt;
-  }
-
   /**
    * Resolves once the view is no older than the bound. Past the early mark it starts a poll without
    * waiting for it, handed to `background` (the request's `waitUntil`).
@@ -54,9 +49,7 @@ export class RevocationView {
     for (;;) {
       const now = this.clock();
       if (now - this.#seenAt <= this.maxStalenessMs) {
-        if (now - this.#seenAt > this.maxStalenessMs * EARLY_POLL_AT && this.#inFlight === null) {
-          background(this.#start(poll).done.catch(() => undefined));
-        }
+        this.prefetch(poll, background);
         return;
       }
       // Past the bound: wait for a poll sent recently enough to count, or send one.
@@ -68,7 +61,7 @@ export class RevocationView {
     }
   }
 
-  /** Starts a poll in the background unless one is running (used on a cache miss). */
+  /** Past the early mark, starts a poll in the background unless one is running. */
   prefetch(poll: PollFeed, background: (work: Promise<unknown>) => void): void {
     const now = this.clock();
     if (this.#inFlight === null && now - this.#seenAt > this.maxStalenessMs * EARLY_POLL_AT) {
