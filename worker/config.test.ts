@@ -65,6 +65,8 @@ describe('settings', () => {
     const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
     expect(await settingsFor({ JWT_SECRET: base64url })).toMatchObject({ ok: true });
     expect(await settingsFor({ JWT_SECRET: hex })).toMatchObject({ ok: true });
+    // The refusal's log line, expected here, says the same as the error.
+    expect(configErrors()).toEqual([expect.stringMatching(/256 bits/)]);
   });
 
   it('accepts a comma-separated list of secrets for rotation, all of which must be strong', async () => {
