@@ -2,6 +2,7 @@
 
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
@@ -10,7 +11,7 @@ import { loadSettings, type Settings } from './config';
 import type { AppEnv } from './http/context';
 import { refuseCrossSite } from './http/cross-site';
 import { Hono } from './http/hono';
-import { ProblemError, problem } from './http/problem';
+import { problem, problemForException } from './http/problem';
 import { requestLog } from './http/request-log';
 import { errorFields, log } from './log';
 import { accountRoutes } from './routes/account';
@@ -123,7 +124,9 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
       : problem('not-found');
   });
   app.onError((error, c) => {
-    if (error instanceof ProblemError) return problem(error.type, error.detail, error.headers);
+    // Ours (ProblemError) and Hono's own exceptions answer as problem documents.
+    const answer = error instanceof HTTPException ? problemForException(error) : null;
+    if (answer !== null) return answer;
     // Its name and code for us, never its message (a failed statement's parameters are there); the
     // client gets a bare 500.
     log('error', 'unhandled', { request_id: c.get('requestId'), ...errorFields(error) });

@@ -1,6 +1,7 @@
 // RFC 9457 problem details: the one error vocabulary of the API. `type` URIs are stable and
 // documented in the README; each one answers GET with its description (routes/problems.ts).
 // `detail` explains this occurrence and never carries internals.
+import { HTTPException } from 'hono/http-exception';
 
 export const PROBLEMS = {
   'invalid-request': {
@@ -109,13 +110,49 @@ export function problem(type: ProblemType, detail?: string, headers?: HeadersIni
   return response;
 }
 
-/** Thrown by parsers deep in a handler; the app's error handler turns it into the problem response. */
-export class ProblemError extends Error {
+/**
+ * Thrown by parsers deep in a handler. A Hono `HTTPException` whose response is the problem document,
+ * so anything that renders Hono's exceptions (the app's error handler, or Hono's default one in an app
+ * that has none) answers the same document.
+ */
+export class ProblemError extends HTTPException {
   constructor(
     readonly type: ProblemType,
     readonly detail?: string,
     readonly headers?: HeadersInit,
   ) {
-    super(detail ?? type);
+    super(PROBLEMS[type].status, { message: detail ?? type });
   }
+
+  override getResponse(): Response {
+    return problem(this.type, this.detail, this.headers);
+  }
+}
+
+// The problem type for an HTTPException that Hono itself (or a library middleware) throws, by status.
+// Their messages are not ours to vouch for, so none is sent.
+const TYPE_FOR_STATUS: Readonly<Partial<Record<number, ProblemType>>> = {
+  400: 'invalid-request',
+  401: 'invalid-token',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+  503: 'service-unavailable',
+};
+
+/** The problem document for an HTTPException, or null for a status the vocabulary has no type for. */
+export function problemForException(error: HTTPException): Response | null {
+  if (error instanceof ProblemError) return error.getResponse();
+  const type = TYPE_FOR_STATUS[error.status];
+  if (type === undefined) return null;
+  // Headers the thrower set on its response (Retry-After, Allow, WWW-Authenticate) are kept.
+  const response = problem(type);
+  if (error.res !== undefined) {
+    for (const [name, value] of error.res.headers) {
+      if (name !== 'content-type' && name !== 'content-length') response.headers.set(name, value);
+    }
+  }
+  return response;
 }
