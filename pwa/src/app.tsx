@@ -1,16 +1,18 @@
 // The app's one piece of state: which screen, and when logged in, whose session and which page.
 // Everything about the token's life (start-up check, silent refresh, expiry while open, 401, log-out,
 // other tabs) is decided here.
-import { type FunctionComponent, h } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api';
-import { Frame, Notice, StatusRegion } from './components';
-import { type Page, useExpiry, useOnline, useRoute, useSilentRefresh } from './hooks';
+import { Frame } from './components';
+import { useExpiry, useOnline, useSilentRefresh } from './hooks';
 import { isExpired } from './jwt';
+import { LazyPage } from './lazy-page';
+import { PAGES, useRoute } from './pages';
+import { refreshesSettled } from './refresh';
 import { HomeScreen } from './screens/home';
 import { LoginScreen } from './screens/login';
 import { restoreSession, type Session, sessionFromToken } from './session';
-import { forgetToken, keepToken, type LogoutReason, listenToTabs, refreshesSettled } from './tabs';
+import { forgetToken, keepToken, type LogoutReason, listenToTabs } from './tabs';
 import { loadStoredToken, requestPersistentStorage } from './token-store';
 import { UpdatePrompt } from './update-prompt';
 
@@ -23,69 +25,10 @@ const NOTICES: Readonly<Record<LogoutReason | 'badToken', string>> = {
   badToken: 'The server sent a token this app cannot read. Please try again.',
 };
 
-const TITLES: Readonly<Record<Page, string>> = {
-  home: 'Secret Data Screen',
-  devices: 'Devices',
-  account: 'Account',
-};
-
 type View =
   | { readonly screen: 'starting' }
   | { readonly screen: 'login'; readonly notice?: string }
   | { readonly screen: 'in'; readonly session: Session };
-
-/** What the devices and account pages are given. */
-export interface PageProps {
-  readonly session: Session;
-  readonly online: boolean;
-  /** The API no longer accepts the token (401). */
-  readonly onSessionEnded: () => void;
-  /** The person ended their own session from the page (log out everywhere, account deleted). */
-  readonly onSignedOut: (reason: LogoutReason) => void;
-  /** The server answered a new token for this person (a password change starts a new session). */
-  readonly onNewToken: (token: string) => Promise<void>;
-}
-
-type PageModule = { default: FunctionComponent<PageProps> };
-
-// Loaded when first opened, so the first load of the app stays small; the service worker has them
-// precached, so they open offline too.
-const LAZY_PAGES: Readonly<Record<'devices' | 'account', () => Promise<PageModule>>> = {
-  devices: () => import('./screens/devices'),
-  account: () => import('./screens/account'),
-};
-
-function LazyPage(props: PageProps & { page: 'devices' | 'account' }) {
-  const [loaded, setLoaded] = useState<PageModule | 'failed' | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    LAZY_PAGES[props.page]().then(
-      (module) => live && setLoaded(module),
-      () => live && setLoaded('failed'),
-    );
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
-  if (loaded === null) return <StatusRegion />;
-  if (loaded !== 'failed') return h(loaded.default, props);
-  return (
-    <div role="alert" class="failure">
-      <Notice tone="error">This page could not be loaded. Check your connection and try again.</Notice>
-      <button
-        type="button"
-        class="button secondary"
-        onClick={() => {
-          setLoaded(null);
-          setAttempt(attempt + 1);
-        }}
-      >
-        Try Again
-      </button>
-    </div>
-  );
-}
 
 export function App() {
   const online = useOnline();
@@ -202,7 +145,7 @@ export function App() {
       // One frame per page: a new page takes focus to its title.
       <Frame
         key={page}
-        title={TITLES[page]}
+        title={PAGES[page].title}
         page={page}
         takeFocus={takeFocus}
         onLogOut={() => void logOut(session)}

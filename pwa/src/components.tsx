@@ -1,7 +1,7 @@
 // Small shared pieces of the screens.
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef } from 'preact/hooks';
-import { PAGE_HREFS, type Page } from './hooks';
+import { PAGES, type Page } from './pages';
 
 export interface Message {
   readonly title: string;
@@ -92,12 +92,6 @@ export function Notice(props: { tone: 'info' | 'warning' | 'error'; children: Co
   return <p class={`notice ${props.tone}`}>{props.children}</p>;
 }
 
-const NAV: ReadonlyArray<readonly [Page, string]> = [
-  ['home', 'Data'],
-  ['devices', 'Devices'],
-  ['account', 'Account'],
-];
-
 /**
  * A logged-in page: the app bar with the page's title and Log Out, the links between pages, and the
  * page itself. Mounted once per page: the title (and the browser tab's) is set, and focus moves to it
@@ -127,9 +121,9 @@ export function Frame(props: {
         </button>
       </header>
       <nav class="nav" aria-label="Pages">
-        {NAV.map(([page, label]) => (
-          <a key={page} href={PAGE_HREFS[page]} aria-current={page === props.page ? 'page' : undefined}>
-            {label}
+        {(Object.keys(PAGES) as Page[]).map((page) => (
+          <a key={page} href={PAGES[page].href} aria-current={page === props.page ? 'page' : undefined}>
+            {PAGES[page].label}
           </a>
         ))}
       </nav>

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { refreshDueAt, type Session } from './session';
-import { type RefreshResult, refreshIfDue } from './tabs';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type RefreshResult, refreshIfDue } from './refresh';
+import { refreshDueAt } from './refresh-timing';
+import type { Session } from './session';
 
 /** navigator.onLine, kept current by the browser's online/offline events. */
 export function useOnline(): boolean {
@@ -43,34 +44,6 @@ export function useExpiry(expiresAtSeconds: number | null, onExpire: () => void)
       document.removeEventListener('visibilitychange', check);
     };
   }, [expiresAtSeconds]);
-}
-
-/** The app's pages. Hash routes: they never reach the server, so they cannot clash with the API's paths. */
-export type Page = 'home' | 'devices' | 'account';
-
-export const PAGE_HREFS: Readonly<Record<Page, string>> = {
-  home: '#/',
-  devices: '#/devices',
-  account: '#/account',
-};
-
-function pageOf(hash: string): Page {
-  return hash === PAGE_HREFS.devices ? 'devices' : hash === PAGE_HREFS.account ? 'account' : 'home';
-}
-
-/** The page the address names, and a way back to the plain address (after log-out). */
-export function useRoute(): [Page, () => void] {
-  const [page, setPage] = useState(() => pageOf(location.hash));
-  useEffect(() => {
-    const update = () => setPage(pageOf(location.hash));
-    addEventListener('hashchange', update);
-    return () => removeEventListener('hashchange', update);
-  }, []);
-  const reset = useCallback(() => {
-    if (location.hash !== '') history.replaceState(null, '', location.pathname + location.search);
-    setPage('home');
-  }, []);
-  return [page, reset];
 }
 
 /** After a refresh could not be done (offline, server trouble), try again this much later. */

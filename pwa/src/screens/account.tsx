@@ -2,8 +2,8 @@
 // both confirmed with the password. Loaded when first opened.
 import { useRef, useState } from 'preact/hooks';
 import { api, type Outcome, statusOf } from '../api';
-import type { PageProps } from '../app';
 import { Notice, useModalDialog } from '../components';
+import type { PageProps } from '../pages';
 
 type Result = { readonly text: string; readonly ok: boolean } | null;
 

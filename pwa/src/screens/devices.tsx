@@ -2,34 +2,16 @@
 // or all of them (DELETE /sessions, "log out everywhere"). Loaded when first opened.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type SessionInfo, statusOf } from '../api';
-import type { PageProps } from '../app';
 import { LoadFailure, Notice, StatusRegion } from '../components';
 import { dateTime } from '../dates';
+import type { PageProps } from '../pages';
+import { timeAgo } from '../time-ago';
 import { describeUserAgent } from '../user-agent';
 
 type ListState =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ready'; readonly sessions: readonly SessionInfo[] }
   | { readonly kind: 'failed'; readonly reason: 'unreachable' | 'error' };
-
-const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
-  ['year', 365 * 86400],
-  ['month', 30 * 86400],
-  ['week', 7 * 86400],
-  ['day', 86400],
-  ['hour', 3600],
-  ['minute', 60],
-];
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-/** "2 minutes ago", "yesterday", "just now". */
-export function timeAgo(seconds: number, nowMs = Date.now()): string {
-  const elapsed = Math.max(0, nowMs / 1000 - seconds);
-  for (const [unit, size] of UNITS) {
-    if (elapsed >= size) return relative.format(-Math.floor(elapsed / size), unit);
-  }
-  return 'just now';
-}
 
 /** A time as words, with the exact time for machines (datetime) and on hover (title). */
 function When(props: { seconds: number; relative?: boolean }) {
