@@ -56,6 +56,9 @@ export default defineConfig(async () => {
           [],
           { REVOCATION_MAX_STALENESS_MS: '0' },
         ),
+        // The PWA's pure functions (token decoding, refresh timing, device names, relative time): plain
+        // Node, no browser needed. The app itself is tested in Chromium (test/browser).
+        { test: { name: 'pwa', include: ['pwa/src/**/*.test.ts'], environment: 'node' } },
       ],
     },
   };
