@@ -75,7 +75,7 @@ export const DEFAULTS = {
   sessionCacheEntries: 10_000,
 } as const;
 
-export const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BYTES = 32;
 /** The placeholder in .dev.vars.example: long enough, but public. */
 const EXAMPLE_SECRET = 'replace-with-at-least-32-random-bytes';
 
@@ -103,7 +103,7 @@ function optionalText(raw: string | undefined): string | undefined {
 const MAKE_A_SECRET =
   'make one with `openssl rand -base64 32` or `node -e "console.log(crypto.randomBytes(32).toString(\'base64url\'))"`';
 
-export function parseSecrets(raw: string | undefined): string[] {
+function parseSecrets(raw: string | undefined): string[] {
   if (raw === undefined || raw.trim() === '')
     throw new SettingError(
       `JWT_SECRET is not set: ${MAKE_A_SECRET}; locally in .dev.vars, deployed with wrangler secret put JWT_SECRET`,

@@ -432,13 +432,13 @@ export async function pollRevocations(db: Database, after: number, limit: number
 }
 
 /** How many feed rows one clean-up batch deletes at most. */
-export const FEED_TRIM_BATCH = 1000;
+const FEED_TRIM_BATCH = 1000;
 
 /**
  * Deletes up to FEED_TRIM_BATCH feed rows older than `before`, recording the highest deleted sequence
  * first so that readers who missed them notice. Returns how many rows were deleted.
  */
-export async function trimRevocations(db: Database, before: number): Promise<number> {
+async function trimRevocations(db: Database, before: number): Promise<number> {
   const [, deleted] = await db.batch([
     db.update(revocationFeed).set({
       trimmedThrough: sql`max(${revocationFeed.trimmedThrough}, coalesce((SELECT max(seq) FROM (
@@ -456,14 +456,14 @@ export async function trimRevocations(db: Database, before: number): Promise<num
 // ---- clean-up ----
 
 /** How long a name's failure count survives without new failures. */
-export const FAILURE_MEMORY_SECONDS = 24 * 3600;
+const FAILURE_MEMORY_SECONDS = 24 * 3600;
 
 /**
  * How long revocation-feed rows are kept. An isolate that last read the feed before rows it had not
  * seen were trimmed finds `trimmed_through` past its position and empties its cache, so trimming never
  * lets a revoked session pass; a day only means a live isolate almost never has to.
  */
-export const FEED_RETENTION_SECONDS = 24 * 3600;
+const FEED_RETENTION_SECONDS = 24 * 3600;
 /** Bounds one clean-up run: at most this many trim batches (FEED_TRIM_BATCH rows each). */
 const MAX_TRIM_BATCHES = 100;
 /** Rows of each table one clean-up batch deletes at most, and how many batches one run makes. */

@@ -19,7 +19,7 @@ export const API_ROOTS = [
  * A root in any letter case, alone or followed by `/…`, after any number of leading slashes: `/DATA`,
  * `/data/` and `//Login` are the API's to answer (with a problem), never the app's page.
  */
-export const API_PATH = new RegExp(`^/+(?:${API_ROOTS.join('|')})(?:/|$)`, 'i');
+const API_PATH = new RegExp(`^/+(?:${API_ROOTS.join('|')})(?:/|$)`, 'i');
 
 /** Whether a URL path (percent-encoded or not) belongs to the API. */
 export function isApiPath(pathname: string): boolean {

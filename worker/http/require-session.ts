@@ -9,7 +9,7 @@ import type { AppEnv } from './context';
 import { problem } from './problem';
 
 /** `last_used_at` is refreshed at most this often, so reads do not all become writes. */
-export const TOUCH_INTERVAL_SECONDS = 60;
+const TOUCH_INTERVAL_SECONDS = 60;
 
 const stores = new WeakMap<Database, SessionStore>();
 
