@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { freePort } from '../../tools/free-port.mjs';
 import { ROOT } from '../browser/harness.mjs';
 
 function runScript(script, args = [], env = {}, cwd = ROOT) {
@@ -26,8 +27,8 @@ function oneLine(text) {
 
 test('npm start on a port in use says so in one line, naming PORT=, and starts nothing', async () => {
   const busy = createServer();
-  await new Promise((resolve) => busy.listen(0, '127.0.0.1', resolve));
-  const { port } = busy.address();
+  const port = await freePort();
+  await new Promise((resolve) => busy.listen(port, '127.0.0.1', () => resolve(undefined)));
   const hadDevVars = existsSync(join(ROOT, '.dev.vars'));
   try {
     const result = runScript('start.mjs', [], { PORT: String(port) });
@@ -45,14 +46,6 @@ test('npm start with a PORT that is not a port number says so in one line', () =
   assert.equal(result.status, 1);
   assert.match(oneLine(result.stderr), /^PORT must be a port number .*not "eighty".*PORT=9000 npm start/);
 });
-
-async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 test('npm start writes a random secret into a new .dev.vars, or in place of the example placeholder', async () => {
   // In an empty folder: the script does its .dev.vars work, then stops at the build (no package.json).

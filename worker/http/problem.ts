@@ -1,5 +1,5 @@
 // RFC 9457 problem details: the one error vocabulary of the API. `type` URIs are stable and
-// documented in the README; each one answers GET with its description (routes/problems.ts).
+// documented in docs/api.md; each one answers GET with its description (routes/problems.ts).
 // `detail` explains this occurrence and never carries internals.
 import { HTTPException } from 'hono/http-exception';
 
