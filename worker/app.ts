@@ -97,7 +97,8 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
       app,
       onMethodNotAllowed: (c, methods) => {
         const allow = [...methods, 'OPTIONS'].join(', ');
-        if (c.req.method === 'OPTIONS') return c.body(null, 204, { Allow: allow });
+        // A Response of its own: c.body() would start from the 404 problem's headers, Content-Type too.
+        if (c.req.method === 'OPTIONS') return new Response(null, { status: 204, headers: { Allow: allow } });
         return problem('method-not-allowed', `Use ${methods.join(' or ')}.`, { Allow: allow });
       },
     }),

@@ -398,6 +398,9 @@ describe('routing and hardening', () => {
     const options = await request('/login', { method: 'OPTIONS' });
     expect(options.status).toBe(204);
     expect(options.headers.get('Allow')).toContain('POST');
+    // No body, so nothing says what a body would be.
+    expect(options.headers.get('Content-Type')).toBeNull();
+    expect(await options.text()).toBe('');
   });
 
   it('sends security headers and no framework banner', async () => {
