@@ -1,6 +1,8 @@
 // A short name for a device from its User-Agent string, e.g. "Chrome on Android". Only the common
 // browsers and systems are told apart; the order of the checks matters, because most browsers also
 // name the ones they descend from (Edge says "Chrome" and "Safari", Chrome says "Safari").
+// The Worker imports it too, to describe a request's device in the activity log (docs/activity.md)
+// exactly as the Devices page does: no dependencies, nothing of the browser.
 
 const BROWSERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bEdg(?:e|A|iOS)?\//, 'Edge'],
