@@ -4,43 +4,14 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, type SessionInfo, statusOf } from '../api';
 import type { PageProps } from '../app';
 import { LoadFailure, Notice, StatusRegion } from '../components';
-import { dateTime } from '../dates';
+import { PAGE_HREFS } from '../hooks';
 import { describeUserAgent } from '../user-agent';
+import { When } from '../when';
 
 type ListState =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ready'; readonly sessions: readonly SessionInfo[] }
   | { readonly kind: 'failed'; readonly reason: 'unreachable' | 'error' };
-
-const UNITS: ReadonlyArray<readonly [Intl.RelativeTimeFormatUnit, number]> = [
-  ['year', 365 * 86400],
-  ['month', 30 * 86400],
-  ['week', 7 * 86400],
-  ['day', 86400],
-  ['hour', 3600],
-  ['minute', 60],
-];
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
-
-/** "2 minutes ago", "yesterday", "just now". */
-export function timeAgo(seconds: number, nowMs = Date.now()): string {
-  const elapsed = Math.max(0, nowMs / 1000 - seconds);
-  for (const [unit, size] of UNITS) {
-    if (elapsed >= size) return relative.format(-Math.floor(elapsed / size), unit);
-  }
-  return 'just now';
-}
-
-/** A time as words, with the exact time for machines (datetime) and on hover (title). */
-function When(props: { seconds: number; relative?: boolean }) {
-  const date = new Date(props.seconds * 1000);
-  const full = dateTime.format(date);
-  return (
-    <time dateTime={date.toISOString()} title={full}>
-      {props.relative ? timeAgo(props.seconds) : full}
-    </time>
-  );
-}
 
 function problemText(outcome: { kind: 'unreachable' } | { kind: 'refused'; problem?: { detail?: string } }) {
   if (outcome.kind === 'unreachable') return 'Gatehouse could not be reached. Check your connection.';
@@ -179,6 +150,11 @@ export default function DevicesScreen(props: PageProps) {
             Log out everywhere
           </button>
         </div>
+        {/* Where the activity page sends someone who sees sign-in attempts that were not theirs. */}
+        <p>
+          If someone else may know your password, change it: that logs out every other device too.{' '}
+          <a href={PAGE_HREFS.account}>Change password</a>
+        </p>
       </section>
     </>
   );
