@@ -27,6 +27,7 @@ const TITLES: Readonly<Record<Page, string>> = {
   home: 'Secret Data Screen',
   devices: 'Devices',
   account: 'Account',
+  activity: 'Activity',
 };
 
 type View =
@@ -50,12 +51,13 @@ type PageModule = { default: FunctionComponent<PageProps> };
 
 // Loaded when first opened, so the first load of the app stays small; the service worker has them
 // precached, so they open offline too.
-const LAZY_PAGES: Readonly<Record<'devices' | 'account', () => Promise<PageModule>>> = {
+const LAZY_PAGES: Readonly<Record<Exclude<Page, 'home'>, () => Promise<PageModule>>> = {
   devices: () => import('./screens/devices'),
   account: () => import('./screens/account'),
+  activity: () => import('./screens/activity'),
 };
 
-function LazyPage(props: PageProps & { page: 'devices' | 'account' }) {
+function LazyPage(props: PageProps & { page: Exclude<Page, 'home'> }) {
   const [loaded, setLoaded] = useState<PageModule | 'failed' | null>(null);
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {

@@ -96,6 +96,7 @@ const NAV: ReadonlyArray<readonly [Page, string]> = [
   ['home', 'Data'],
   ['devices', 'Devices'],
   ['account', 'Account'],
+  ['activity', 'Activity'],
 ];
 
 /**

@@ -46,16 +46,17 @@ export function useExpiry(expiresAtSeconds: number | null, onExpire: () => void)
 }
 
 /** The app's pages. Hash routes: they never reach the server, so they cannot clash with the API's paths. */
-export type Page = 'home' | 'devices' | 'account';
+export type Page = 'home' | 'devices' | 'account' | 'activity';
 
 export const PAGE_HREFS: Readonly<Record<Page, string>> = {
   home: '#/',
   devices: '#/devices',
   account: '#/account',
+  activity: '#/activity',
 };
 
 function pageOf(hash: string): Page {
-  return hash === PAGE_HREFS.devices ? 'devices' : hash === PAGE_HREFS.account ? 'account' : 'home';
+  return (Object.keys(PAGE_HREFS) as Page[]).find((page) => PAGE_HREFS[page] === hash) ?? 'home';
 }
 
 /** The page the address names, and a way back to the plain address (after log-out). */
