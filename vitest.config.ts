@@ -56,7 +56,7 @@ export default defineConfig(async () => {
           [],
           { REVOCATION_MAX_STALENESS_MS: '0' },
         ),
-        // The PWA's pure functions (token decoding, refresh timing, device names, relative time): plain
+        // The PWA's pure functions (token decoding, refresh timing, relative time): plain
         // Node, no browser needed. The app itself is tested in Chromium (test/browser).
         { test: { name: 'pwa', include: ['pwa/src/**/*.test.ts'], environment: 'node' } },
       ],

@@ -52,7 +52,10 @@ export default defineConfig({
     // dist/.vite/manifest.json: read by tools/first-load.mjs to find every file the page loads at start.
     // Not served: public/.assetsignore keeps it out of the Worker's static assets.
     manifest: true,
-    // Every browser that can install this app supports modulepreload natively.
-    modulePreload: { polyfill: false },
+    // Every browser that can install this app supports modulepreload natively. A page loaded on opening
+    // does not preload what it shares with another such page (pwa/src/when.tsx): the list of those files
+    // would sit in the first load (100 bytes gzip, measured by the build's budget check), and the
+    // service worker has them precached anyway.
+    modulePreload: { polyfill: false, resolveDependencies: () => [] },
   },
 });

@@ -15,6 +15,7 @@ import { problem, problemForException } from './http/problem';
 import { requestLog } from './http/request-log';
 import { errorFields, log } from './log';
 import { accountRoutes } from './routes/account';
+import { activityRoutes } from './routes/activity';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
 import { problemRoutes } from './routes/problems';
@@ -114,6 +115,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', dataRoutes);
   app.route('/', sessionRoutes);
   app.route('/', accountRoutes);
+  app.route('/', activityRoutes);
   app.route('/', problemRoutes);
 
   app.notFound((c) => {

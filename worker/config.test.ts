@@ -123,6 +123,24 @@ describe('settings', () => {
     expect(configErrors()).toHaveLength(2);
   });
 
+  it('reads the activity retention in whole days, 90 by default', async () => {
+    const defaults = await settingsFor({});
+    expect(defaults.ok && defaults.settings.activityRetentionDays).toBe(90);
+    const result = await settingsFor({ ACTIVITY_RETENTION_DAYS: '365' });
+    expect(result.ok && result.settings.activityRetentionDays).toBe(365);
+    for (const bad of ['0', '3661', '30d', '-1', '1.5']) {
+      expect(await settingsFor({ ACTIVITY_RETENTION_DAYS: bad }), bad).toMatchObject({ ok: false });
+    }
+    takeLogs({ event: 'throttling_off' });
+    expect(configErrors()).toEqual([
+      'ACTIVITY_RETENTION_DAYS must be from 1 to 3660',
+      'ACTIVITY_RETENTION_DAYS must be from 1 to 3660',
+      'ACTIVITY_RETENTION_DAYS must be a whole number',
+      'ACTIVITY_RETENTION_DAYS must be a whole number',
+      'ACTIVITY_RETENTION_DAYS must be a whole number',
+    ]);
+  });
+
   it('validates once per environment object', async () => {
     const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
     expect(loadSettings(bindings)).toBe(loadSettings(bindings));

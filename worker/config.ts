@@ -36,6 +36,8 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   REVOCATION_MAX_STALENESS_MS?: string;
   /** How many sessions each isolate remembers. */
   SESSION_CACHE_ENTRIES?: string;
+  /** How many days the activity log keeps an event (docs/activity.md). */
+  ACTIVITY_RETENTION_DAYS?: string;
 }
 
 export interface Settings {
@@ -59,6 +61,8 @@ export interface Settings {
   /** The revocation bound (docs/session-check.md); 0 is strict mode: D1 on every request. */
   readonly revocationMaxStalenessMs: number;
   readonly sessionCacheEntries: number;
+  /** The nightly clean-up deletes activity older than this (worker/cleanup.ts). */
+  readonly activityRetentionDays: number;
 }
 
 export type SettingsResult =
@@ -73,6 +77,7 @@ export const DEFAULTS = {
   revocationMaxStalenessMs: 1000,
   // About 220 bytes each (measured by `npm run bench`): a full cache is about 2 MB of the isolate's 128 MB.
   sessionCacheEntries: 10_000,
+  activityRetentionDays: 90,
 } as const;
 
 const MIN_SECRET_BYTES = 32;
@@ -201,6 +206,13 @@ async function parseSettings(env: Bindings): Promise<Settings> {
       DEFAULTS.sessionCacheEntries,
       1,
       1_000_000,
+    ),
+    activityRetentionDays: integerSetting(
+      'ACTIVITY_RETENTION_DAYS',
+      env.ACTIVITY_RETENTION_DAYS,
+      DEFAULTS.activityRetentionDays,
+      1,
+      3660,
     ),
     loginThrottle: {
       freeFailures: integerSetting(

@@ -1,10 +1,7 @@
 import { createApp } from './app';
-import { nowSeconds } from './clock';
+import { cleanUp } from './cleanup';
 import type { Bindings } from './config';
-import { database } from './db/client';
-import { deleteStaleRows } from './db/queries';
 import { isApiPath } from './http/api-paths';
-import { log } from './log';
 
 const app = createApp();
 
@@ -16,13 +13,8 @@ export default {
     if (isApiPath(new URL(request.url).pathname)) return app.fetch(request, env, ctx);
     return env.ASSETS.fetch(request);
   },
-  /** Cron Trigger (wrangler.toml): ended sessions, forgotten failure counts and old feed rows go. */
+  /** Cron Trigger (wrangler.toml): the nightly clean-up (worker/cleanup.ts). */
   async scheduled(_controller, env) {
-    const deleted = await deleteStaleRows(database(env.DB), nowSeconds());
-    log('info', 'cleanup', {
-      deleted_sessions: deleted.sessions,
-      deleted_login_failures: deleted.loginFailures,
-      deleted_revocations: deleted.revocations,
-    });
+    await cleanUp(env);
   },
 } satisfies ExportedHandler<Bindings>;

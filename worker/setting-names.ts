@@ -23,4 +23,5 @@ export const SETTING_NAMES = Object.keys({
   THROTTLING: true,
   REVOCATION_MAX_STALENESS_MS: true,
   SESSION_CACHE_ENTRIES: true,
+  ACTIVITY_RETENTION_DAYS: true,
 } satisfies Record<Exclude<keyof Bindings, keyof Env>, true>);

@@ -48,6 +48,22 @@ export interface SessionInfo {
   readonly current: boolean;
 }
 
+/** One event of the person's account (GET /activity); the time in seconds since the epoch. */
+export interface ActivityEvent {
+  /** One of ACTIVITY_TYPES (worker/activity/event-types.ts), or a type this app does not know yet. */
+  readonly type: string;
+  readonly at: number;
+  /** How many times: attempts are counted per network and hour; 1 for everything else. */
+  readonly count: number;
+  /** "Firefox on Android", as the devices page names a device; null when unknown. */
+  readonly device: string | null;
+  /** "203.0.113.0/24" or "2001:db8:1::/48"; null when unknown. */
+  readonly network: string | null;
+  readonly session_id: string | null;
+  /** It happened in, or started, the session of the token that asked. */
+  readonly current: boolean;
+}
+
 /** GET /data with Accept: application/json. */
 export interface DataResponse {
   readonly username: string;
@@ -123,6 +139,13 @@ export const api = {
     call<{ sessions: SessionInfo[]; next: string | null }>(
       'GET',
       cursor === null ? '/sessions' : `/sessions?cursor=${encodeURIComponent(cursor)}`,
+      { token },
+    ),
+  /** One page of the account's activity, newest first; `next` names the following page, null after the last. */
+  activity: (token: string, cursor: string | null = null) =>
+    call<{ events: ActivityEvent[]; next: string | null }>(
+      'GET',
+      cursor === null ? '/activity' : `/activity?cursor=${encodeURIComponent(cursor)}`,
       { token },
     ),
   endSession: (token: string, id: string) =>

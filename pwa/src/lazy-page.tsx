@@ -11,6 +11,7 @@ type PageModule = { default: FunctionComponent<PageProps> };
 const LOADERS: Readonly<Record<LazyPageName, () => Promise<PageModule>>> = {
   devices: () => import('./screens/devices'),
   account: () => import('./screens/account'),
+  activity: () => import('./screens/activity'),
 };
 
 export function LazyPage(props: PageProps & { page: LazyPageName }) {

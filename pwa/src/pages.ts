@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Session } from './session';
 import type { LogoutReason } from './tabs';
 
-export type Page = 'home' | 'devices' | 'account';
+export type Page = 'home' | 'devices' | 'account' | 'activity';
 
 interface PageEntry {
   readonly href: string;
@@ -20,6 +20,7 @@ export const PAGES: Readonly<Record<Page, PageEntry>> = {
   home: { href: '#/', title: 'Secret Data Screen', label: 'Data' },
   devices: { href: '#/devices', title: 'Devices', label: 'Devices' },
   account: { href: '#/account', title: 'Account', label: 'Account' },
+  activity: { href: '#/activity', title: 'Activity', label: 'Activity' },
 };
 
 /** The page an address's hash names; anything unknown is the home page. */

@@ -1,7 +1,9 @@
 // The statements the routes need. Uniqueness is decided by the unique index, never by a read before
 // a write, and multi-statement work goes through db.batch() (D1 has no BEGIN).
 import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { ActivityType } from '../activity/event-types';
 import type { AttemptSource } from '../auth/login-throttle';
+import { type ActivityOrigin, activityInsert, deleteOldActivity } from './activity';
 import { batch, type Statement } from './batch';
 import type { Database } from './client';
 import {
@@ -28,13 +30,19 @@ export type NewSession = typeof sessions.$inferInsert;
 
 // ---- users ----
 
-/** Inserts the user unless the canonical name is taken; false means taken (→ 409). */
-export async function insertUser(db: Database, user: NewUser): Promise<boolean> {
-  const inserted = await db
-    .insert(users)
-    .values(user)
-    .onConflictDoNothing({ target: users.usernameCanonical })
-    .returning({ id: users.id });
+/**
+ * Inserts the user unless the canonical name is taken; false means taken (→ 409). The sign-up's
+ * activity row is in the same batch, and (its user being new) written only when the user was.
+ */
+export async function insertUser(db: Database, user: NewUser, origin: ActivityOrigin): Promise<boolean> {
+  const [inserted] = await db.batch([
+    db
+      .insert(users)
+      .values(user)
+      .onConflictDoNothing({ target: users.usernameCanonical })
+      .returning({ id: users.id }),
+    activityInsert(db, { userId: user.id, type: 'sign_up', at: user.createdAt, ...origin }),
+  ]);
   return inserted.length === 1;
 }
 
@@ -44,14 +52,16 @@ export function findUserById(db: Database, id: string): Promise<User | undefined
 
 /**
  * New hash, every session of the user ended (the caller's too, so a stolen copy of its token dies
- * with the old password) with their feed row, and the caller's fresh session: one batch.
+ * with the old password) with their feed row, the caller's fresh session, and the activity row (which
+ * names the fresh session, the one the caller goes on with): one batch.
  */
 export async function changePassword(
   db: Database,
   userId: string,
   passwordHash: string,
-  newSession: NewSession,
+  newSession: NewSession & { id: string },
   now: number,
+  origin: ActivityOrigin,
 ) {
   await db.batch([
     db.update(users).set({ passwordHash }).where(eq(users.id, userId)),
@@ -61,6 +71,7 @@ export async function changePassword(
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
     appendRevocationIfChanged(db, { userId, sessionId: null }, now),
     db.insert(sessions).values(newSession),
+    activityInsert(db, { userId, type: 'password_changed', at: now, sessionId: newSession.id, ...origin }),
   ]);
 }
 
@@ -129,14 +140,19 @@ export async function isCommonPassword(db: Database, candidates: readonly string
  * Starts a session after a successful log-in, only if the user still exists with the password hash
  * that was verified: a password changed or an account deleted while the password was being checked
  * inserts nothing, and the answer is false (→ 401, never a foreign-key error). In the same batch, and
- * only when the session was inserted: the upgraded hash when the parameters changed, and the attempt
- * given back to the throttle.
+ * only when the session was inserted: the upgraded hash when the parameters changed, the attempt
+ * given back to the throttle, and the activity row (`activity`: sign_in, or another kind of sign-in).
  */
 export async function startSession(
   db: Database,
   session: Required<Pick<NewSession, 'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent'>>,
   verifiedHash: string,
-  also: { upgradedHash?: string | undefined; attempt?: Attempt | undefined; feedHead?: number } = {},
+  also: {
+    upgradedHash?: string | undefined;
+    attempt?: Attempt | undefined;
+    feedHead?: number;
+    activity?: ActivityOrigin & { type: ActivityType };
+  } = {},
 ): Promise<boolean> {
   const insert = db
     .insert(sessions)
@@ -177,6 +193,10 @@ export async function startSession(
     );
   }
   if (also.attempt !== undefined) rest.push(...releaseAttemptStatements(also.attempt, started));
+  if (also.activity !== undefined) {
+    const event = { ...also.activity, userId: session.userId, at: session.createdAt, sessionId: session.id };
+    rest.push(activityInsert(db, event, started));
+  }
   // Past the cap, the oldest active sessions end, and other isolates hear of it through the feed.
   rest.push(endSessionsPastCap(db, session.userId, session.createdAt));
   // One feed row per session the cap ended, never a user-wide one: that would stop concurrent log-ins.
@@ -291,14 +311,16 @@ export function listActiveSessions(
 }
 
 /**
- * Ends one of the user's sessions; false when no such active session of theirs exists. The feed row is
- * written only when the session was active, so requests about other people's ids add nothing to it.
+ * Ends one of the user's sessions; false when no such active session of theirs exists. The feed row and
+ * the activity row (`activity`: why it ended, from where) are written only when the session was active,
+ * so requests about other people's ids add nothing to either.
  */
 export async function revokeSession(
   db: Database,
   userId: string,
   sessionId: string,
   now: number,
+  activity: ActivityOrigin & { type: 'logout' | 'session_ended' | 'refresh_reuse' },
 ): Promise<boolean> {
   const [revoked] = await db.batch([
     db
@@ -307,6 +329,7 @@ export async function revokeSession(
       .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
       .returning({ id: sessions.id }),
     appendRevocationIfChanged(db, { userId, sessionId }, now),
+    activityInsert(db, { ...activity, userId, at: now, sessionId }, FEED_ROW_APPENDED),
   ]);
   return revoked.length === 1;
 }
@@ -339,17 +362,30 @@ export async function advanceGeneration(
   return advanced.length === 1;
 }
 
-export async function revokeAllSessions(db: Database, userId: string, now: number): Promise<void> {
+/** Log out everywhere; the activity row names the session that asked. */
+export async function revokeAllSessions(
+  db: Database,
+  userId: string,
+  now: number,
+  activity: ActivityOrigin & { sessionId: string },
+): Promise<void> {
   await db.batch([
     db
       .update(sessions)
       .set({ revokedAt: now })
       .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt))),
     appendRevocationIfChanged(db, { userId, sessionId: null }, now),
+    activityInsert(db, { ...activity, userId, type: 'logout_everywhere', at: now }, FEED_ROW_APPENDED),
   ]);
 }
 
 // ---- revocation feed (docs/session-check.md) ----
+
+/**
+ * For the statement right after appendRevocationIfChanged in a batch: the feed row was appended, so the
+ * change before it ended something (`changes()` is now the feed insert's own count).
+ */
+const FEED_ROW_APPENDED = sql`changes() > 0`;
 
 /**
  * Appends a feed row when the statement just before it in the same batch changed any row. SQLite's
@@ -470,8 +506,11 @@ const MAX_TRIM_BATCHES = 100;
 export const CLEANUP_BATCH = 1000;
 const MAX_CLEANUP_BATCHES = 100;
 
-/** Deletes ended sessions, forgotten failure counts and old feed rows (run by the Cron Trigger). */
-export async function deleteStaleRows(db: Database, now: number) {
+/**
+ * Deletes ended sessions, forgotten failure counts, old feed rows and, when `activityBefore` is given,
+ * activity older than it (run by the Cron Trigger: worker/cleanup.ts).
+ */
+export async function deleteStaleRows(db: Database, now: number, activityBefore?: number) {
   let revocations = 0;
   for (let round = 0; round < MAX_TRIM_BATCHES; round++) {
     const deleted = await trimRevocations(db, now - FEED_RETENTION_SECONDS);
@@ -485,10 +524,10 @@ export async function deleteStaleRows(db: Database, now: number) {
     lt(loginSourceFailures.lastFailedAt, forgotten),
     lt(loginSourceFailures.blockedUntil, now),
   );
-  const deleted = { sessions: 0, loginFailures: 0 };
+  const deleted = { sessions: 0, loginFailures: 0, activity: 0 };
   // In bounded batches, each a short transaction, so a large backlog never holds D1 for long.
   for (let round = 0; round < MAX_CLEANUP_BATCHES; round++) {
-    const [endedSessions, staleFailures, staleSourceFailures] = await db.batch([
+    const [endedSessions, staleFailures, staleSourceFailures, oldActivity = []] = await db.batch([
       db
         .delete(sessions)
         .where(
@@ -517,10 +556,17 @@ export async function deleteStaleRows(db: Database, now: number) {
           sql`rowid IN (SELECT rowid FROM ${loginSourceFailures} WHERE ${staleSourceFailure} LIMIT ${CLEANUP_BATCH})`,
         )
         .returning({ name: loginSourceFailures.usernameCanonical }),
+      ...(activityBefore === undefined ? [] : [deleteOldActivity(db, activityBefore, CLEANUP_BATCH)]),
     ]);
     deleted.sessions += endedSessions.length;
     deleted.loginFailures += staleFailures.length + staleSourceFailures.length;
-    const most = Math.max(endedSessions.length, staleFailures.length, staleSourceFailures.length);
+    deleted.activity += oldActivity.length;
+    const most = Math.max(
+      endedSessions.length,
+      staleFailures.length,
+      staleSourceFailures.length,
+      oldActivity.length,
+    );
     if (most < CLEANUP_BATCH) break;
   }
   return { ...deleted, revocations };

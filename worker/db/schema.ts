@@ -100,5 +100,35 @@ export const revocationFeed = sqliteTable('revocation_feed', {
   trimmedThrough: integer('trimmed_through').notNull(),
 });
 
+// The account's activity log (docs/activity.md): one row per event, newest first by (at, id). What a
+// row holds about where it came from is coarse on purpose: a device description (never the user agent)
+// and a network (IPv4 /24, IPv6 /48; never the address). Never a password, token or hash.
+export const activity = sqliteTable(
+  'activity',
+  {
+    // The rowid: the tie-breaker of the listing's order within one second.
+    id: integer('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    at: integer('at').notNull(),
+    sessionId: text('session_id'),
+    device: text('device'),
+    network: text('network'),
+    // How many times it happened: 1, except for rows that count attempts (failed or refused log-ins).
+    count: integer('count').notNull().default(1),
+    // Rows that count attempts: which count they are (type, window, network, session), so one upsert
+    // finds it. NULL for single events, which never collide (NULLs are distinct in a unique index).
+    tally: text('tally'),
+  },
+  (table) => [
+    index('activity_user_at_idx').on(table.userId, table.at, table.id),
+    uniqueIndex('activity_user_tally_unique').on(table.userId, table.tally),
+    // For the nightly clean-up's retention trim.
+    index('activity_at_idx').on(table.at),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;

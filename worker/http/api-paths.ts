@@ -12,6 +12,7 @@ export const API_ROOTS = [
   'sessions',
   'password',
   'account',
+  'activity',
   'problems',
 ] as const;
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { networkOf, UNKNOWN_NETWORK } from './client-network';
+import { coarseNetworkOf, networkOf, UNKNOWN_NETWORK } from './client-network';
 
 describe('networkOf', () => {
   it('keys IPv4 on the address', () => {
@@ -89,6 +89,63 @@ describe('networkOf', () => {
     fc.assert(
       fc.property(fc.string(), (text) => {
         expect(typeof networkOf(text)).toBe('string');
+      }),
+    );
+  });
+});
+
+describe('coarseNetworkOf', () => {
+  it('keeps an IPv4 /24 and nothing of the host', () => {
+    expect(coarseNetworkOf('203.0.113.7')).toBe('203.0.113.0/24');
+    expect(coarseNetworkOf('203.0.113.255')).toBe('203.0.113.0/24');
+    expect(coarseNetworkOf('::ffff:203.0.113.7')).toBe('203.0.113.0/24');
+    expect(coarseNetworkOf('::ffff:cb00:7107')).toBe('203.0.113.0/24');
+  });
+
+  it('keeps an IPv6 /48 in its compressed form, however the address is written', () => {
+    for (const spelling of [
+      '2001:db8:1:2::1',
+      '2001:0DB8:0001:ffff:0:0:0:1',
+      '2001:db8:1::',
+      ' 2001:db8:1:a:b:c:d:e ',
+    ]) {
+      expect(coarseNetworkOf(spelling), spelling).toBe('2001:db8:1::/48');
+    }
+    expect(coarseNetworkOf('2001:db8::1')).toBe('2001:db8::/48');
+    expect(coarseNetworkOf('2001:0:1:2::1')).toBe('2001:0:1::/48');
+    expect(coarseNetworkOf('2001::5:1')).toBe('2001::/48');
+    expect(coarseNetworkOf('::1')).toBe('::/48');
+  });
+
+  it('is null for unreadable or missing addresses', () => {
+    for (const bad of [undefined, null, '', 'localhost', '256.1.1.1', '2001:db8::1::2']) {
+      expect(coarseNetworkOf(bad), String(bad)).toBeNull();
+    }
+  });
+
+  const hextet = fc.integer({ min: 0, max: 0xffff });
+  const groups = fc.array(hextet, { minLength: 8, maxLength: 8 });
+  const full = (g: number[]) => g.map((x) => x.toString(16)).join(':');
+
+  it('(property) every address of one /48 has the same network, which names that /48 and no host', () => {
+    fc.assert(
+      fc.property(groups, groups, (a, b) => {
+        fc.pre(!(a.slice(0, 5).every((g) => g === 0) && a[5] === 0xffff));
+        const network = coarseNetworkOf(full(a)) as string;
+        expect(coarseNetworkOf(full([...a.slice(0, 3), ...b.slice(3)]))).toBe(network);
+        expect(network.endsWith('::/48')).toBe(true);
+        // Read back as an address, the network is the /48 with every host bit zero.
+        expect(networkOf(network.replace('/48', ''))).toBe(
+          networkOf(full([...a.slice(0, 3), 0, 0, 0, 0, 0])),
+        );
+      }),
+    );
+  });
+
+  it('(property) an IPv4 network is its first three bytes', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (v4) => {
+        expect(coarseNetworkOf(v4)).toBe(`${v4.split('.').slice(0, 3).join('.')}.0/24`);
       }),
     );
   });

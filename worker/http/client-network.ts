@@ -53,26 +53,51 @@ function parseIpv6(text: string): number[] | null {
   return missing >= 1 ? [...head, ...new Array<number>(missing).fill(0), ...tail] : null;
 }
 
+/** An address as four IPv4 bytes or eight IPv6 groups (IPv4-mapped IPv6 as IPv4), or null. */
+function parseAddress(address: string | null | undefined): { v4: number[] } | { v6: number[] } | null {
+  const text = address?.trim() ?? '';
+  const v4 = parseIpv4(text);
+  if (v4 !== null) return { v4 };
+  const groups = parseIpv6(text);
+  if (groups === null) return null;
+  // ::ffff:a.b.c.d is an IPv4 client seen through an IPv6 socket.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    const [high, low] = [groups[6] as number, groups[7] as number];
+    return { v4: [high >> 8, high & 0xff, low >> 8, low & 0xff] };
+  }
+  return { v6: groups };
+}
+
 /**
  * The network an address belongs to: an IPv4 address itself (IPv4-mapped IPv6 such as
  * `::ffff:192.0.2.1` included), or the /64 prefix of an IPv6 address as `2001:db8:1:2::/64`.
  * Anything else is UNKNOWN_NETWORK.
  */
 export function networkOf(address: string | null | undefined): string {
-  const text = address?.trim() ?? '';
-  const v4 = parseIpv4(text);
-  if (v4 !== null) return v4.join('.');
-  const groups = parseIpv6(text);
-  if (groups === null) return UNKNOWN_NETWORK;
-  // ::ffff:a.b.c.d is an IPv4 client seen through an IPv6 socket.
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const [high, low] = [groups[6] as number, groups[7] as number];
-    return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
-  }
-  return `${groups
+  const parsed = parseAddress(address);
+  if (parsed === null) return UNKNOWN_NETWORK;
+  if ('v4' in parsed) return parsed.v4.join('.');
+  return `${parsed.v6
     .slice(0, 4)
     .map((g) => g.toString(16))
     .join(':')}::/64`;
+}
+
+/**
+ * The coarse network the activity log shows (docs/activity.md): an IPv4 /24 as `203.0.113.0/24`, an
+ * IPv6 /48 as `2001:db8:1::/48` (RFC 5952's compressed form), or null for an unreadable address. Wider
+ * than the throttle's key on purpose: it tells a person "my home, my office, somewhere else", which a
+ * /24 or a site's /48 does, without keeping the address of the device.
+ */
+export function coarseNetworkOf(address: string | null | undefined): string | null {
+  const parsed = parseAddress(address);
+  if (parsed === null) return null;
+  if ('v4' in parsed) return `${parsed.v4.slice(0, 3).join('.')}.0/24`;
+  // The five zero groups after the prefix are the longest run, so `::` always takes them; zero groups
+  // at the prefix's end join that run.
+  const prefix = parsed.v6.slice(0, 3);
+  while (prefix.at(-1) === 0) prefix.pop();
+  return `${prefix.map((g) => g.toString(16)).join(':')}::/48`;
 }
 
 /**
@@ -81,4 +106,9 @@ export function networkOf(address: string | null | undefined): string {
  */
 export function clientNetwork(c: Context): string {
   return networkOf(c.req.header('CF-Connecting-IP'));
+}
+
+/** The request's coarse network (coarseNetworkOf), from the same header. */
+export function clientCoarseNetwork(c: Context): string | null {
+  return coarseNetworkOf(c.req.header('CF-Connecting-IP'));
 }

@@ -9,6 +9,7 @@ import { nowSeconds } from '../clock';
 import { database } from '../db/client';
 import { changePassword, deleteAccount, findUserById, isCommonPassword } from '../db/queries';
 import { releaseAttempt, reserveAttempt } from '../db/throttle';
+import { activityOrigin, countAttemptAfterResponse } from '../http/activity';
 import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
 import type { AppEnv, Caller } from '../http/context';
@@ -30,23 +31,32 @@ async function confirmPassword(c: Context<AppEnv>, caller: Caller, password: str
   const db = database(c.env.DB);
   const user = await findUserById(db, caller.claims.sub);
   if (user === undefined) throw new ProblemError('invalid-token');
+  const now = nowSeconds();
   const reservation = settings.throttling
     ? await reserveAttempt(
         db,
         user.usernameCanonical,
         sessionSource(caller.claims.sid, user.id),
-        nowSeconds(),
+        now,
         settings,
       )
     : null;
-  if (reservation !== null && !reservation.ok) throw attemptRefused(c, reservation);
+  // In the account's activity, counted per session (docs/activity.md).
+  const attempt = { userId: user.id, at: now, sessionId: caller.claims.sid };
+  if (reservation !== null && !reservation.ok) {
+    countAttemptAfterResponse(c, db, { ...attempt, type: 'sign_in_throttled' });
+    throw attemptRefused(c, reservation);
+  }
   const check = await verifyPassword(
     normalizePassword(password),
     user.passwordHash,
     settings.pbkdf2Iterations,
   );
-  // A failure was counted before the check.
-  if (!check.ok) throw new ProblemError('wrong-password');
+  // A failure was counted by the throttle before the check.
+  if (!check.ok) {
+    countAttemptAfterResponse(c, db, { ...attempt, type: 'sign_in_failed' });
+    throw new ProblemError('wrong-password');
+  }
   if (reservation?.ok) await releaseAttempt(db, reservation.attempt);
   return user;
 }
@@ -73,7 +83,7 @@ export const accountRoutes = new Hono<AppEnv>()
       expiresAt: now + settings.sessionLifetimeSeconds,
       userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
     };
-    await changePassword(db, user.id, hash, session, now);
+    await changePassword(db, user.id, hash, session, now, activityOrigin(c));
     c.get('sessionCheck').forget({ userId: user.id });
     const subject = { sub: user.id, sid: session.id, username: user.username, gen: 0 };
     return tokenResponse(c, settings, subject, session.expiresAt, now);

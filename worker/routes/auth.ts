@@ -11,6 +11,7 @@ import { nowSeconds } from '../clock';
 import { database } from '../db/client';
 import { beginLogin, insertUser, isCommonPassword, startSession } from '../db/queries';
 import { reserveSignup } from '../db/throttle';
+import { activityOrigin, countAttemptAfterResponse } from '../http/activity';
 import { attemptRefused } from '../http/attempt-refusal';
 import { readStringFields } from '../http/body';
 import { clientNetwork } from '../http/client-network';
@@ -51,13 +52,17 @@ export const authRoutes = new Hono<AppEnv>()
       });
     }
 
-    const inserted = await insertUser(db, {
-      id: crypto.randomUUID(),
-      username: name.display,
-      usernameCanonical: name.canonical,
-      passwordHash: await hashPassword(normalizePassword(password), settings.pbkdf2Iterations),
-      createdAt,
-    });
+    const inserted = await insertUser(
+      db,
+      {
+        id: crypto.randomUUID(),
+        username: name.display,
+        usernameCanonical: name.canonical,
+        passwordHash: await hashPassword(normalizePassword(password), settings.pbkdf2Iterations),
+        createdAt,
+      },
+      activityOrigin(c),
+    );
     if (!inserted) return problem('username-taken');
     if (wantsJson(c)) return c.json({ username: name.display, created_at: createdAt }, 201);
     return c.text('Created', 201);
@@ -92,18 +97,29 @@ export const authRoutes = new Hono<AppEnv>()
       name.canonical,
       settings.throttling ? { source, now, limits: settings } : null,
     );
-    // Refused before any hashing, and the same for names that do not exist.
-    if (reservation !== null && !reservation.ok) throw attemptRefused(c, reservation);
+    // Refused before any hashing, and the same for names that do not exist. The account's activity
+    // counts refusals that concern it; the cap across all clients does not (docs/activity.md).
+    if (reservation !== null && !reservation.ok) {
+      if (user !== undefined && reservation.blockedBy !== 'global') {
+        countAttemptAfterResponse(c, db, { userId: user.id, type: 'sign_in_throttled', at: now });
+      }
+      throw attemptRefused(c, reservation);
+    }
 
     const normalized = normalizePassword(password);
     // An unknown name is checked against a dummy hash: same work, same answer as a wrong password.
-    // A failure needs no more writing: the attempt was counted before the check.
+    // The throttle counted the attempt before the check; the account's activity counts a failure
+    // after the response.
     const check = await verifyPassword(
       normalized,
       user?.passwordHash ?? settings.dummyPasswordHash,
       settings.pbkdf2Iterations,
     );
-    if (user === undefined || !check.ok) return problem('invalid-credentials');
+    if (user === undefined || !check.ok) {
+      if (user !== undefined)
+        countAttemptAfterResponse(c, db, { userId: user.id, type: 'sign_in_failed', at: now });
+      return problem('invalid-credentials');
+    }
 
     const sessionId = randomId();
     const sessionExpiresAt = now + settings.sessionLifetimeSeconds;
@@ -120,7 +136,12 @@ export const authRoutes = new Hono<AppEnv>()
         userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
       },
       user.passwordHash,
-      { upgradedHash, attempt: reservation?.ok ? reservation.attempt : undefined, feedHead },
+      {
+        upgradedHash,
+        attempt: reservation?.ok ? reservation.attempt : undefined,
+        feedHead,
+        activity: { type: 'sign_in', ...activityOrigin(c) },
+      },
     );
     // The password changed, the account was deleted or its sessions all ended while it was checked.
     if (!started) return problem('invalid-credentials');

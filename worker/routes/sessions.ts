@@ -3,6 +3,7 @@
 import { nowSeconds } from '../clock';
 import { database } from '../db/client';
 import { advanceGeneration, listActiveSessions, revokeAllSessions, revokeSession } from '../db/queries';
+import { activityOrigin } from '../http/activity';
 import { type AppEnv, NO_STORE } from '../http/context';
 import { Hono } from '../http/hono';
 import { problem } from '../http/problem';
@@ -16,7 +17,10 @@ const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export const sessionRoutes = new Hono<AppEnv>()
   .post('/logout', requireSession, async (c) => {
     const { claims } = c.get('caller');
-    await revokeSession(database(c.env.DB), claims.sub, claims.sid, nowSeconds());
+    await revokeSession(database(c.env.DB), claims.sub, claims.sid, nowSeconds(), {
+      type: 'logout',
+      ...activityOrigin(c),
+    });
     c.get('sessionCheck').forget({ sessionId: claims.sid });
     return c.body(null, 204);
   })
@@ -32,7 +36,9 @@ export const sessionRoutes = new Hono<AppEnv>()
       { userId: claims.sub, sessionId: claims.sid, from: claims.gen },
       now,
     );
-    if (!advanced) await revokeSession(db, claims.sub, claims.sid, now);
+    if (!advanced) {
+      await revokeSession(db, claims.sub, claims.sid, now, { type: 'refresh_reuse', ...activityOrigin(c) });
+    }
     c.get('sessionCheck').forget({ sessionId: claims.sid });
     if (!advanced) return problem('invalid-token');
     // Same session, next generation, new expiry — never past the session's absolute end.
@@ -57,8 +63,11 @@ export const sessionRoutes = new Hono<AppEnv>()
     return c.json({ sessions: list, next }, 200, NO_STORE);
   })
   .delete('/sessions', requireSession, async (c) => {
-    const userId = c.get('caller').claims.sub;
-    await revokeAllSessions(database(c.env.DB), userId, nowSeconds());
+    const { sub: userId, sid } = c.get('caller').claims;
+    await revokeAllSessions(database(c.env.DB), userId, nowSeconds(), {
+      sessionId: sid,
+      ...activityOrigin(c),
+    });
     c.get('sessionCheck').forget({ userId });
     return c.body(null, 204);
   })
@@ -66,9 +75,13 @@ export const sessionRoutes = new Hono<AppEnv>()
     const id = c.req.param('id');
     const { claims } = c.get('caller');
     // Another person's session id is indistinguishable from one that does not exist.
-    if (!SESSION_ID.test(id) || !(await revokeSession(database(c.env.DB), claims.sub, id, nowSeconds()))) {
-      return problem('not-found', 'You have no active session with that id.');
-    }
+    const ended =
+      SESSION_ID.test(id) &&
+      (await revokeSession(database(c.env.DB), claims.sub, id, nowSeconds(), {
+        type: 'session_ended',
+        ...activityOrigin(c),
+      }));
+    if (!ended) return problem('not-found', 'You have no active session with that id.');
     c.get('sessionCheck').forget({ sessionId: id });
     return c.body(null, 204);
   });

@@ -1,28 +1,16 @@
 // The devices page: every session of the person (GET /sessions), ending one (DELETE /sessions/:id)
 // or all of them (DELETE /sessions, "log out everywhere"). Loaded when first opened.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { describeUserAgent } from '../../../worker/http/device-name';
 import { api, type SessionInfo, statusOf } from '../api';
 import { LoadFailure, Notice, StatusRegion } from '../components';
-import { dateTime } from '../dates';
-import type { PageProps } from '../pages';
-import { timeAgo } from '../time-ago';
-import { describeUserAgent } from '../user-agent';
+import { PAGES, type PageProps } from '../pages';
+import { When } from '../when';
 
 type ListState =
   | { readonly kind: 'loading' }
   | { readonly kind: 'ready'; readonly sessions: readonly SessionInfo[] }
   | { readonly kind: 'failed'; readonly reason: 'unreachable' | 'error' };
-
-/** A time as words, with the exact time for machines (datetime) and on hover (title). */
-function When(props: { seconds: number; relative?: boolean }) {
-  const date = new Date(props.seconds * 1000);
-  const full = dateTime.format(date);
-  return (
-    <time dateTime={date.toISOString()} title={full}>
-      {props.relative ? timeAgo(props.seconds) : full}
-    </time>
-  );
-}
 
 function problemText(outcome: { kind: 'unreachable' } | { kind: 'refused'; problem?: { detail?: string } }) {
   if (outcome.kind === 'unreachable') return 'Gatehouse could not be reached. Check your connection.';
@@ -161,6 +149,11 @@ export default function DevicesScreen(props: PageProps) {
             Log out everywhere
           </button>
         </div>
+        {/* Where the activity page sends someone who sees sign-in attempts that were not theirs. */}
+        <p>
+          If someone else may know your password, change it: that logs out every other device too.{' '}
+          <a href={PAGES.account.href}>Change password</a>
+        </p>
       </section>
     </>
   );

@@ -1,6 +1,8 @@
 // A short name for a device from its User-Agent string, e.g. "Chrome on Android". Only the common
 // browsers and systems are told apart; the order of the checks matters, because most browsers also
 // name the ones they descend from (Edge says "Chrome" and "Safari", Chrome says "Safari").
+// The activity log stores this name for each event (docs/activity.md), and the PWA's Devices page
+// imports it to name sessions the same way: no dependencies, nothing of the browser or the Worker.
 
 const BROWSERS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bEdg(?:e|A|iOS)?\//, 'Edge'],
