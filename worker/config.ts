@@ -36,6 +36,10 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   REVOCATION_MAX_STALENESS_MS?: string;
   /** How many sessions each isolate remembers. */
   SESSION_CACHE_ENTRIES?: string;
+  /** The WebAuthn relying party ID (a domain); by default the request's own host name. */
+  PASSKEY_RP_ID?: string;
+  /** Comma-separated origins whose pages may use passkeys; by default the request's own origin. */
+  PASSKEY_ORIGINS?: string;
 }
 
 export interface Settings {
@@ -59,6 +63,10 @@ export interface Settings {
   /** The revocation bound (docs/session-check.md); 0 is strict mode: D1 on every request. */
   readonly revocationMaxStalenessMs: number;
   readonly sessionCacheEntries: number;
+  /** The relying party ID for passkeys; undefined: the host name of each request (docs/passkeys.md). */
+  readonly passkeyRpId: string | undefined;
+  /** Origins whose pages may register and use passkeys; empty: each request's own origin. */
+  readonly passkeyOrigins: ReadonlySet<string>;
 }
 
 export type SettingsResult =
@@ -128,7 +136,7 @@ export function parseSecrets(raw: string | undefined): string[] {
   return secrets;
 }
 
-function parseOrigins(raw: string | undefined): ReadonlySet<string> {
+function parseOrigins(raw: string | undefined, name = 'CORS_ORIGINS'): ReadonlySet<string> {
   const origins = new Set<string>();
   for (const entry of (raw ?? '').split(',')) {
     const value = entry.trim();
@@ -138,14 +146,42 @@ function parseOrigins(raw: string | undefined): ReadonlySet<string> {
     try {
       origin = new URL(value).origin;
     } catch {
-      throw new SettingError(`CORS_ORIGINS has an entry that is not an origin`);
+      throw new SettingError(`${name} has an entry that is not an origin`);
     }
     if (origin === 'null' || value.includes('*') || origin !== value.replace(/\/$/, '')) {
-      throw new SettingError('CORS_ORIGINS entries must be exact origins such as https://app.example');
+      throw new SettingError(`${name} entries must be exact origins such as https://app.example`);
     }
     origins.add(origin);
   }
   return origins;
+}
+
+/** A host name as WebAuthn takes it for an RP ID: lower case, no scheme, port, path or IP address. */
+const RP_ID =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Whether pages of `origin` may use passkeys of `rpId`: its host is the RP ID or under it. */
+export function originFitsRpId(origin: string, rpId: string): boolean {
+  const host = new URL(origin).hostname;
+  return host === rpId || host.endsWith(`.${rpId}`);
+}
+
+function parsePasskeySettings(env: Bindings): Pick<Settings, 'passkeyRpId' | 'passkeyOrigins'> {
+  const rpId = optionalText(env.PASSKEY_RP_ID);
+  if (rpId !== undefined && (!RP_ID.test(rpId) || /^[0-9.]+$/.test(rpId))) {
+    throw new SettingError('PASSKEY_RP_ID must be a domain name in lower case, such as app.example');
+  }
+  const origins = parseOrigins(env.PASSKEY_ORIGINS, 'PASSKEY_ORIGINS');
+  // Browsers refuse a passkey whose RP ID is not the page's host or a parent of it: say so at start.
+  if (origins.size > 0 && rpId === undefined) {
+    throw new SettingError('PASSKEY_ORIGINS needs PASSKEY_RP_ID, the domain the origins share');
+  }
+  for (const origin of origins) {
+    if (rpId !== undefined && !originFitsRpId(origin, rpId)) {
+      throw new SettingError(`every PASSKEY_ORIGINS entry must be on PASSKEY_RP_ID or a subdomain of it`);
+    }
+  }
+  return { passkeyRpId: rpId, passkeyOrigins: origins };
 }
 
 async function parseSettings(env: Bindings): Promise<Settings> {
@@ -187,6 +223,7 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     ),
     dummyPasswordHash: dummyHash(pbkdf2Iterations),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    ...parsePasskeySettings(env),
     throttling: env.THROTTLING?.trim().toLowerCase() !== 'off',
     revocationMaxStalenessMs: integerSetting(
       'REVOCATION_MAX_STALENESS_MS',

@@ -23,4 +23,6 @@ export const SETTING_NAMES = Object.keys({
   THROTTLING: true,
   REVOCATION_MAX_STALENESS_MS: true,
   SESSION_CACHE_ENTRIES: true,
+  PASSKEY_RP_ID: true,
+  PASSKEY_ORIGINS: true,
 } satisfies Record<Exclude<keyof Bindings, keyof Env>, true>);

@@ -4,6 +4,7 @@ import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AttemptSource } from '../auth/login-throttle';
 import { batch, type Statement } from './batch';
 import type { Database } from './client';
+import { type PasskeyUse, passkeySignInStatements, passkeyStillAsVerified } from './passkeys';
 import {
   commonPasswords,
   loginFailures,
@@ -126,17 +127,24 @@ export async function isCommonPassword(db: Database, candidates: readonly string
 // ---- sessions ----
 
 /**
- * Starts a session after a successful log-in, only if the user still exists with the password hash
- * that was verified: a password changed or an account deleted while the password was being checked
- * inserts nothing, and the answer is false (→ 401, never a foreign-key error). In the same batch, and
- * only when the session was inserted: the upgraded hash when the parameters changed, and the attempt
- * given back to the throttle.
+ * What a sign-in proved, which must still hold when its session is inserted: the password hash that
+ * was verified (with the upgraded hash when the parameters changed), or the passkey use.
+ */
+export type SignInProof =
+  | { readonly passwordHash: string; readonly upgradedHash?: string | undefined }
+  | { readonly passkey: PasskeyUse };
+
+/**
+ * Starts a session after a successful sign-in, only if what it proved still holds: a password changed,
+ * a passkey deleted or an account deleted while it was being checked inserts nothing, and the answer
+ * is false (→ 401, never a foreign-key error). In the same batch, and only when the session was
+ * inserted: the upgraded hash or the passkey's new counter, and the attempt given back to the throttle.
  */
 export async function startSession(
   db: Database,
   session: Required<Pick<NewSession, 'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent'>>,
-  verifiedHash: string,
-  also: { upgradedHash?: string | undefined; attempt?: Attempt | undefined; feedHead?: number } = {},
+  proof: SignInProof,
+  also: { attempt?: Attempt | undefined; feedHead?: number } = {},
 ): Promise<boolean> {
   const insert = db
     .insert(sessions)
@@ -156,7 +164,9 @@ export async function startSession(
         .where(
           and(
             eq(users.id, session.userId),
-            eq(users.passwordHash, verifiedHash),
+            'passkey' in proof
+              ? passkeyStillAsVerified(proof.passkey)
+              : eq(users.passwordHash, proof.passwordHash),
             // Nor after a log-out everywhere since the log-in began (its row in the revocation feed).
             also.feedHead === undefined
               ? undefined
@@ -168,12 +178,13 @@ export async function startSession(
     .returning({ id: sessions.id });
   const started = sql`EXISTS (SELECT 1 FROM sessions WHERE id = ${session.id})`;
   const rest: Statement[] = [];
-  if (also.upgradedHash !== undefined) {
+  if ('passkey' in proof) rest.push(...passkeySignInStatements(db, proof.passkey, started));
+  else if (proof.upgradedHash !== undefined) {
     rest.push(
       db
         .update(users)
-        .set({ passwordHash: also.upgradedHash })
-        .where(and(eq(users.id, session.userId), eq(users.passwordHash, verifiedHash), started)),
+        .set({ passwordHash: proof.upgradedHash })
+        .where(and(eq(users.id, session.userId), eq(users.passwordHash, proof.passwordHash), started)),
     );
   }
   if (also.attempt !== undefined) rest.push(...releaseAttemptStatements(also.attempt, started));
