@@ -145,7 +145,7 @@ export type AddPasskeyResult = 'added' | 'no-account' | 'limit' | 'exists';
  * MAX_PASSKEYS_PER_ACCOUNT, and unless its credential is registered already (any account): all in
  * the insert's own conditions, then one read that says which held.
  */
-function passkeyAddedStatements(db: Database, passkey: NewPasskey): Statement[] {
+function passkeyAddedStatements(passkey: NewPasskey): Statement[] {
   const insert = sql`
     INSERT INTO ${passkeys} (id, user_id, credential_id, public_key, counter, transports, backup_eligible,
       backed_up, name, created_at, last_used_at, counter_regressed_at)
@@ -165,7 +165,7 @@ function passkeyAddedStatements(db: Database, passkey: NewPasskey): Statement[] 
 }
 
 export async function addPasskey(db: Database, passkey: NewPasskey): Promise<AddPasskeyResult> {
-  const [inserted, state] = await batch(db, passkeyAddedStatements(db, passkey));
+  const [inserted, state] = await batch(db, passkeyAddedStatements(passkey));
   if (inserted?.length === 1) return 'added';
   const row = state?.[0];
   if (!row?.account) return 'no-account';
