@@ -16,6 +16,7 @@ import { errorFields, log } from './log';
 import { accountRoutes } from './routes/account';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
+import { passkeyRoutes } from './routes/passkeys';
 import { problemRoutes } from './routes/problems';
 import { sessionRoutes } from './routes/sessions';
 import { SessionCheck } from './session-check/session-check';
@@ -84,7 +85,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   // Only requests that carry an Origin are CORS requests; a plain OPTIONS gets its Allow answer below.
   const corsForListedOrigins = cors({
     origin: (origin, c) => (c.get('settings').corsOrigins.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Accept'],
     maxAge: 600,
   });
@@ -112,6 +113,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', dataRoutes);
   app.route('/', sessionRoutes);
   app.route('/', accountRoutes);
+  app.route('/', passkeyRoutes);
   app.route('/', problemRoutes);
 
   app.notFound((c) => {

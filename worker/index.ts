@@ -2,6 +2,7 @@ import { createApp } from './app';
 import { nowSeconds } from './clock';
 import type { Bindings } from './config';
 import { database } from './db/client';
+import { deleteExpiredChallenges } from './db/passkeys';
 import { deleteStaleRows } from './db/queries';
 import { isApiPath } from './http/api-paths';
 import { log } from './log';
@@ -16,13 +17,16 @@ export default {
     if (isApiPath(new URL(request.url).pathname)) return app.fetch(request, env, ctx);
     return env.ASSETS.fetch(request);
   },
-  /** Cron Trigger (wrangler.toml): ended sessions, forgotten failure counts and old feed rows go. */
+  /** Cron Trigger (wrangler.toml): ended sessions, forgotten failure counts, old feed rows and expired passkey challenges go. */
   async scheduled(_controller, env) {
-    const deleted = await deleteStaleRows(database(env.DB), nowSeconds());
+    const db = database(env.DB);
+    const now = nowSeconds();
+    const deleted = await deleteStaleRows(db, now);
     log('info', 'cleanup', {
       deleted_sessions: deleted.sessions,
       deleted_login_failures: deleted.loginFailures,
       deleted_revocations: deleted.revocations,
+      deleted_passkey_challenges: await deleteExpiredChallenges(db, now),
     });
   },
 } satisfies ExportedHandler<Bindings>;

@@ -28,23 +28,41 @@ export type ChallengePurpose = 'register' | 'sign-in';
 
 // ---- challenges ----
 
+/**
+ * Stores a challenge for CHALLENGE_LIFETIME_SECONDS. One for registration is stored only while its
+ * account exists (false otherwise: deleted meanwhile), so it never fails on the foreign key.
+ */
 export async function storeChallenge(
   db: Database,
-  challenge: {
-    challenge: string;
-    purpose: ChallengePurpose;
-    userId?: string | null;
-    usernameCanonical?: string | null;
-  },
+  challenge: { challenge: string; purpose: ChallengePurpose; userId?: string; usernameCanonical?: string },
   now: number,
-): Promise<void> {
-  await db.insert(passkeyChallenges).values({
-    challenge: challenge.challenge,
-    purpose: challenge.purpose,
-    userId: challenge.userId ?? null,
-    usernameCanonical: challenge.usernameCanonical ?? null,
-    expiresAt: now + CHALLENGE_LIFETIME_SECONDS,
-  });
+): Promise<boolean> {
+  const expiresAt = now + CHALLENGE_LIFETIME_SECONDS;
+  if (challenge.userId === undefined) {
+    await db.insert(passkeyChallenges).values({
+      challenge: challenge.challenge,
+      purpose: challenge.purpose,
+      usernameCanonical: challenge.usernameCanonical ?? null,
+      expiresAt,
+    });
+    return true;
+  }
+  const inserted = await db
+    .insert(passkeyChallenges)
+    .select(
+      db
+        .select({
+          challenge: sql<string>`${challenge.challenge}`.as('challenge'),
+          purpose: sql<ChallengePurpose>`${challenge.purpose}`.as('purpose'),
+          userId: users.id,
+          usernameCanonical: sql<null>`NULL`.as('username_canonical'),
+          expiresAt: sql<number>`${expiresAt}`.as('expires_at'),
+        })
+        .from(users)
+        .where(eq(users.id, challenge.userId)),
+    )
+    .returning({ challenge: passkeyChallenges.challenge });
+  return inserted.length === 1;
 }
 
 /**
@@ -102,20 +120,19 @@ export async function deleteExpiredChallenges(db: Database, now: number, limit =
  * The account's WebAuthn user handle (base64url), made on first use: random, not the account id. The
  * insert does nothing when one exists, so concurrent registrations agree on the first.
  */
-export async function userHandleOf(db: Database, userId: string): Promise<string> {
+export async function userHandleOf(db: Database, userId: string): Promise<string | undefined> {
   const [, rows] = await batch(db, [
-    db
-      .insert(passkeyUserHandles)
-      .values({ userId, handle: randomId(32) })
-      .onConflictDoNothing(),
+    sql`INSERT INTO ${passkeyUserHandles} (user_id, handle)
+      SELECT id, ${randomId(32)} FROM ${users} WHERE id = ${userId}
+      ON CONFLICT DO NOTHING`,
     db
       .select({ handle: passkeyUserHandles.handle })
       .from(passkeyUserHandles)
       .where(eq(passkeyUserHandles.userId, userId)),
   ]);
   const handle = rows?.[0]?.handle;
-  if (typeof handle !== 'string') throw new Error('passkey_user_handles: no handle after insert');
-  return handle;
+  // None: the account was deleted meanwhile.
+  return typeof handle === 'string' ? handle : undefined;
 }
 
 // ---- the account's passkeys ----

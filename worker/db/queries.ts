@@ -253,6 +253,16 @@ export function findSession(db: Database, id: string): Promise<SessionState | un
   return statement.get({ id });
 }
 
+/** When the session was signed in (a refresh keeps it; a password change starts a new one). */
+export async function sessionStartedAt(db: Database, id: string): Promise<number | undefined> {
+  const row = await db
+    .select({ createdAt: sessions.createdAt })
+    .from(sessions)
+    .where(eq(sessions.id, id))
+    .get();
+  return row?.createdAt;
+}
+
 export async function touchSession(db: Database, id: string, now: number): Promise<void> {
   await db.update(sessions).set({ lastUsedAt: now }).where(eq(sessions.id, id));
 }

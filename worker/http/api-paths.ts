@@ -12,6 +12,7 @@ export const API_ROOTS = [
   'sessions',
   'password',
   'account',
+  'passkeys',
   'problems',
 ] as const;
 
