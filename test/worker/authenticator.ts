@@ -2,6 +2,10 @@
 // authenticator data, attestation object ("none") and assertion signatures that a real one produces,
 // built here byte by byte (WebAuthn Level 3 §6.1, §6.5, §8.7) with a small CBOR encoder of its own,
 // so the Worker's verification is checked against bytes it did not make.
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
 import { decodeBase64url, encodeBase64url } from '../../worker/auth/base64url';
 
 // ---- CBOR (RFC 8949), the subset WebAuthn uses: integers, byte and text strings, arrays, maps ----
@@ -132,8 +136,8 @@ export class SoftwareAuthenticator {
   }
 
   /** What `navigator.credentials.create()` gives, in its JSON form, for these options. */
-  async register(options: Record<string, any>, ceremony: Ceremony = {}) {
-    const rpId = ceremony.rpId ?? options.rp.id;
+  async register(options: PublicKeyCredentialCreationOptionsJSON, ceremony: Ceremony = {}) {
+    const rpId = ceremony.rpId ?? (options.rp.id as string);
     this.userHandle = options.user.id;
     const clientDataJSON = json({
       type: 'webauthn.create',
@@ -174,8 +178,8 @@ export class SoftwareAuthenticator {
   }
 
   /** What `navigator.credentials.get()` gives, in its JSON form, for these options. */
-  async assert(options: Record<string, any>, ceremony: Ceremony = {}) {
-    const rpId = ceremony.rpId ?? options.rpId;
+  async assert(options: PublicKeyCredentialRequestOptionsJSON, ceremony: Ceremony = {}) {
+    const rpId = ceremony.rpId ?? (options.rpId as string);
     const clientDataJSON = json({
       type: 'webauthn.get',
       challenge: options.challenge,

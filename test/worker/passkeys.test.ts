@@ -51,6 +51,7 @@ function call(path: string, options: CallOptions = {}): Promise<Response> {
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the tests read WebAuthn options and API answers of many shapes.
 async function okJson(response: Response, status = 200): Promise<any> {
   const text = await response.text();
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${text}`);
