@@ -1,9 +1,17 @@
 // The account page: change the password (POST /password) and delete the account (DELETE /account),
 // both confirmed with the password. Loaded when first opened.
 import { useRef, useState } from 'preact/hooks';
-import { api, type Outcome, statusOf } from '../api';
+import { call, type Outcome, statusOf, type TokenResponse } from '../api';
 import type { PageProps } from '../app';
 import { Notice, useModalDialog } from '../components';
+
+const api = {
+  /** Ends every session, this one too, and answers the token of a new one. */
+  changePassword: (token: string, body: { current_password: string; new_password: string }) =>
+    call<TokenResponse>('POST', '/password', { token, body }),
+  deleteAccount: (token: string, password: string) =>
+    call<unknown>('DELETE', '/account', { token, body: { password } }),
+};
 
 type Result = { readonly text: string; readonly ok: boolean } | null;
 

@@ -1,11 +1,25 @@
 // The devices page: every session of the person (GET /sessions), ending one (DELETE /sessions/:id)
 // or all of them (DELETE /sessions, "log out everywhere"). Loaded when first opened.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { api, type SessionInfo, statusOf } from '../api';
+import { call, type SessionInfo, statusOf } from '../api';
 import type { PageProps } from '../app';
 import { LoadFailure, Notice, StatusRegion } from '../components';
 import { dateTime } from '../dates';
 import { describeUserAgent } from '../user-agent';
+
+const api = {
+  /** Log out everywhere: ends every session of the person, this one included. */
+  logoutEverywhere: (token: string) => call<unknown>('DELETE', '/sessions', { token }),
+  /** One page of the person's sessions; `next` names the following page, null after the last. */
+  sessions: (token: string, cursor: string | null = null) =>
+    call<{ sessions: SessionInfo[]; next: string | null }>(
+      'GET',
+      cursor === null ? '/sessions' : `/sessions?cursor=${encodeURIComponent(cursor)}`,
+      { token },
+    ),
+  endSession: (token: string, id: string) =>
+    call<unknown>('DELETE', `/sessions/${encodeURIComponent(id)}`, { token }),
+};
 
 type ListState =
   | { readonly kind: 'loading' }
