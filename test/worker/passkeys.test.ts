@@ -195,8 +195,16 @@ describe('registration and sign-in', () => {
   it('renames, lists and deletes its own passkeys; other people’s ids are 404', async () => {
     const me = await account();
     const stranger = await account();
-    const { stored } = await addPasskey(me.token);
-    expect(stored.name).toBe('Passkey');
+    // Registered without a name: named after the device that registered it, as the Devices page names sessions.
+    const android =
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36';
+    const { stored } = await addPasskey(me.token, undefined, (path, init = {}) =>
+      request(path, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), 'User-Agent': android },
+      }),
+    );
+    expect(stored.name).toBe('Chrome on Android');
     const renamed = await okJson(
       await call(`/passkeys/${stored.id}`, {
         token: me.token,

@@ -1,6 +1,7 @@
 // Passkeys (docs/passkeys.md): register one after logging in, sign in with any of them instead of the
 // password, list, rename and delete them. The password always stays.
 
+import { describeUserAgent } from '../../pwa/src/user-agent';
 import { networkSource } from '../auth/login-throttle';
 import { randomId } from '../auth/random-id';
 import { parseUsername } from '../auth/username';
@@ -30,7 +31,12 @@ import { requireFreshSession } from '../http/require-fresh-session';
 import { requireCurrentSession, requireSession } from '../http/require-session';
 import { signIn } from '../http/sign-in';
 import { log } from '../log';
-import { passkeyName, readAssertion, readRegistration } from '../passkeys/credential-json';
+import {
+  MAX_PASSKEY_NAME_LENGTH,
+  passkeyName,
+  readAssertion,
+  readRegistration,
+} from '../passkeys/credential-json';
 import { checkClientOrigin, checkPageOrigin, checkRpIdHash, relyingPartyOf } from '../passkeys/relying-party';
 import {
   authenticationOptions,
@@ -42,8 +48,13 @@ import {
 
 /** Passkey ids are ours (auth/random-id.ts): 22 base64url characters. */
 const PASSKEY_ID = /^[A-Za-z0-9_-]{22}$/;
-/** The name of a passkey registered without one. */
-const DEFAULT_NAME = 'Passkey';
+/**
+ * The name of a passkey registered without one: the device's, from the User-Agent of the request that
+ * registered it ("Chrome on Android"), as the PWA's Devices page names sessions.
+ */
+function deviceName(userAgent: string | undefined): string {
+  return describeUserAgent(userAgent?.slice(0, 256) ?? null).slice(0, MAX_PASSKEY_NAME_LENGTH);
+}
 
 function passkeyJson(row: { id: string; name: string; createdAt: number; lastUsedAt: number | null }) {
   return { id: row.id, name: row.name, created_at: row.createdAt, last_used_at: row.lastUsedAt };
@@ -110,7 +121,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
       transports: (registration.credential.response.transports ?? []).join(','),
       backupEligible: verified.backupEligible,
       backedUp: verified.backedUp,
-      name: registration.name ?? DEFAULT_NAME,
+      name: registration.name ?? deviceName(c.req.header('User-Agent')),
       createdAt: now,
     };
     const added = await addPasskey(db, passkey);

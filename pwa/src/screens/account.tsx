@@ -1,9 +1,10 @@
-// The account page: change the password (POST /password) and delete the account (DELETE /account),
-// both confirmed with the password. Loaded when first opened.
+// The account page: change the password (POST /password), the passkeys (screens/passkeys-section.tsx)
+// and delete the account (DELETE /account), both confirmed with the password. Loaded when first opened.
 import { useRef, useState } from 'preact/hooks';
 import { call, type Outcome, statusOf, type TokenResponse } from '../api';
 import type { PageProps } from '../app';
 import { Notice, useModalDialog } from '../components';
+import { PasskeysSection } from './passkeys-section';
 
 const api = {
   /** Ends every session, this one too, and answers the token of a new one. */
@@ -92,6 +93,7 @@ export default function AccountScreen(props: PageProps) {
           </button>
         </div>
       </form>
+      <PasskeysSection {...props} />
       <section class="card" aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete account</h2>
         <p>

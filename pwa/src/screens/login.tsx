@@ -44,7 +44,7 @@ function logInFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' }>): Messa
 type Action = 'login' | 'signup' | 'passkey';
 
 /** The passkey code: loaded when a passkey is first wanted, never with the page (docs/passkeys.md). */
-const passkeys = () => import('../passkeys/sign-in');
+const passkeys = () => import('../passkeys/ceremony');
 /** Whether a passkey prompt or autofill suggestion is under way (one log-in screen at a time). */
 let offered = false;
 
@@ -63,7 +63,7 @@ export function LoginScreen(props: {
 
   // Passkeys: offered in the username field's suggestions (conditional UI) from its first focus on,
   // and by their button, for the typed name's account when there is one. A suggestion still pending
-  // when this screen goes is ended by the next prompt of any kind (passkeys/sign-in.ts).
+  // when this screen goes is ended by the next prompt of any kind (passkeys/ceremony.ts).
 
   /** From the username field's focus (autofill) or the button (the prompt, now). */
   async function passkey(event: Event) {

@@ -1,6 +1,6 @@
-// Signing in with a passkey (docs/passkeys.md): the browser's prompt or its autofill suggestion through
-// @simplewebauthn/browser, and the API calls around it, with a message for each way it ends. Loaded by
-// the log-in screen only when a passkey is wanted (the username field's focus, the button), never with
+// Passkeys in the browser (docs/passkeys.md): the prompts through @simplewebauthn/browser and the API
+// calls around them, with a message for each way they end. One module, loaded only when a passkey is
+// wanted (the log-in screen's username field or button, the account page's Add a passkey), never with
 // the app's first load. Each prompt the library starts ends the one before it (its
 // WebAuthnAbortService): the autofill's pending suggestion gives way to the button's prompt, or to
 // adding a passkey after logging in.
@@ -8,9 +8,11 @@ import {
   browserSupportsWebAuthn,
   browserSupportsWebAuthnAutofill,
   startAuthentication,
+  startRegistration,
 } from '@simplewebauthn/browser';
 import { call, type Outcome, type TokenResponse } from '../api';
 import type { Message } from '../components';
+import type { PasskeyInfo } from './passkey-api';
 
 const UNSUPPORTED = 'This browser does not support passkeys. Log in with your password instead.';
 const UNREACHABLE = 'Gatehouse could not be reached. Check your connection and try again.';
@@ -66,4 +68,50 @@ export default async function signInWithPasskey(username: string | null): Promis
   }
   const answer = await call<TokenResponse>('POST', '/passkeys/login', { body: credential });
   return answer.kind === 'ok' ? answer.body.access_token : failure(answer);
+}
+
+export type AddResult =
+  | { readonly kind: 'added'; readonly passkey: PasskeyInfo }
+  /** The session is not fresh enough (docs/passkeys.md): sign in again, then retry. */
+  | { readonly kind: 'reauthenticate' }
+  /** 401: the token no longer works. */
+  | { readonly kind: 'ended' }
+  | { readonly kind: 'failed'; readonly text: string };
+
+function addFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' }>): AddResult {
+  if (outcome.kind === 'unreachable') return { kind: 'failed', text: UNREACHABLE };
+  if (outcome.status === 401) return { kind: 'ended' };
+  if (outcome.problem?.type === '/problems/reauthentication-required') return { kind: 'reauthenticate' };
+  return { kind: 'failed', text: outcome.problem?.detail ?? 'An error occurred. Please try again.' };
+}
+
+/** Makes a passkey on this device and adds it; the API names it after the device ("Chrome on Android"). */
+export async function addPasskey(token: string): Promise<AddResult> {
+  if (!browserSupportsWebAuthn()) return { kind: 'failed', text: UNSUPPORTED };
+  const options = await call<Parameters<typeof startRegistration>[0]['optionsJSON']>(
+    'POST',
+    '/passkeys/register/options',
+    { token },
+  );
+  if (options.kind !== 'ok') return addFailure(options);
+  let credential: Awaited<ReturnType<typeof startRegistration>>;
+  try {
+    credential = await startRegistration({ optionsJSON: options.body });
+  } catch (error) {
+    const code = (error as { code?: string } | null)?.code;
+    if (code === 'ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED') {
+      return { kind: 'failed', text: 'This device already has a passkey for your account.' };
+    }
+    return {
+      kind: 'failed',
+      text: cancelled(error)
+        ? 'The passkey prompt was closed. No passkey was added.'
+        : 'This device could not make a passkey. No passkey was added.',
+    };
+  }
+  const added = await call<PasskeyInfo>('POST', '/passkeys/register', {
+    token,
+    body: credential,
+  });
+  return added.kind === 'ok' ? { kind: 'added', passkey: added.body } : addFailure(added);
 }
