@@ -123,6 +123,28 @@ function appWithClock(start = Date.now()) {
   };
 }
 
+/**
+ * Holds every request at the RP ID check (its SHA-256, just before the challenge is taken) until
+ * `count` of them are there, so they all reach the challenge at once. Returns the undo.
+ */
+function meetBeforeChallenge(count: number): () => void {
+  const digest = crypto.subtle.digest.bind(crypto.subtle);
+  let arrived = 0;
+  let all: () => void = () => undefined;
+  const met = new Promise<void>((resolve) => {
+    all = resolve;
+  });
+  const spy = vi.spyOn(crypto.subtle, 'digest').mockImplementation(async (...args) => {
+    if (arrived < count) {
+      arrived++;
+      if (arrived === count) all();
+      await met;
+    }
+    return digest(...args);
+  });
+  return () => spy.mockRestore();
+}
+
 describe('registration and sign-in', () => {
   it('adds a discoverable passkey with a random user handle, then signs in with it like /login', async () => {
     const { username, token, userId } = await account();
@@ -342,9 +364,11 @@ describe('challenges', () => {
     const { authenticator } = await addPasskey(token);
     const sessionsBefore = await countRows('sessions', userId);
     const assertion = await authenticator.assert(await signInOptions());
+    let release = meetBeforeChallenge(20);
     const responses = await Promise.all(
       Array.from({ length: 20 }, () => call('/passkeys/login', { body: assertion })),
     );
+    release();
     const statuses = responses.map((response) => response.status).sort();
     expect(statuses).toEqual([200, ...Array(19).fill(401)]);
     expect(await countRows('sessions', userId)).toBe((sessionsBefore ?? 0) + 1);
@@ -354,9 +378,11 @@ describe('challenges', () => {
     const registration = await other.register(
       await okJson(await call('/passkeys/register/options', { token })),
     );
+    release = meetBeforeChallenge(10);
     const added = await Promise.all(
       Array.from({ length: 10 }, () => call('/passkeys/register', { token, body: registration })),
     );
+    release();
     expect(added.map((response) => response.status).sort()).toEqual([201, ...Array(9).fill(400)]);
     expect(await countRows('passkeys', userId)).toBe(2);
   });
