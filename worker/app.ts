@@ -18,6 +18,7 @@ import { accountRoutes } from './routes/account';
 import { activityRoutes } from './routes/activity';
 import { authRoutes } from './routes/auth';
 import { dataRoutes } from './routes/data';
+import { passkeyRoutes } from './routes/passkeys';
 import { problemRoutes } from './routes/problems';
 import { sessionRoutes } from './routes/sessions';
 import { SessionCheck } from './session-check/session-check';
@@ -86,7 +87,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   // Only requests that carry an Origin are CORS requests; a plain OPTIONS gets its Allow answer below.
   const corsForListedOrigins = cors({
     origin: (origin, c) => (c.get('settings').corsOrigins.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST', 'DELETE'],
+    allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
     allowHeaders: ['Authorization', 'Content-Type', 'Accept'],
     maxAge: 600,
   });
@@ -116,6 +117,7 @@ export function createApp(options: AppOptions = {}): Hono<AppEnv> {
   app.route('/', sessionRoutes);
   app.route('/', accountRoutes);
   app.route('/', activityRoutes);
+  app.route('/', passkeyRoutes);
   app.route('/', problemRoutes);
 
   app.notFound((c) => {

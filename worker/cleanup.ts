@@ -1,8 +1,10 @@
 // The nightly clean-up (the Cron Trigger in wrangler.toml): ended sessions, forgotten failure counts,
-// old revocation-feed rows and activity past its retention (docs/activity.md) go, in bounded batches.
+// old revocation-feed rows, expired passkey challenges and activity past its retention
+// (docs/activity.md) go, in bounded batches.
 import { type Clock, systemClock } from './clock';
 import { type Bindings, loadSettings } from './config';
 import { database } from './db/client';
+import { deleteExpiredChallenges } from './db/passkeys';
 import { deleteStaleRows } from './db/queries';
 import { log } from './log';
 
@@ -15,12 +17,15 @@ export async function cleanUp(env: Bindings, clock: Clock = systemClock) {
   // known, and keeping too long is the harmless mistake. Everything else is cleaned as always.
   const loaded = await loadSettings(env);
   const activityBefore = loaded.ok ? now - loaded.settings.activityRetentionDays * DAY_SECONDS : undefined;
-  const deleted = await deleteStaleRows(database(env.DB), now, activityBefore);
+  const db = database(env.DB);
+  const deleted = await deleteStaleRows(db, now, activityBefore);
+  const passkeyChallenges = await deleteExpiredChallenges(db, now);
   log('info', 'cleanup', {
     deleted_sessions: deleted.sessions,
     deleted_login_failures: deleted.loginFailures,
     deleted_revocations: deleted.revocations,
     deleted_activity: activityBefore === undefined ? null : deleted.activity,
+    deleted_passkey_challenges: passkeyChallenges,
   });
-  return deleted;
+  return { ...deleted, passkeyChallenges };
 }

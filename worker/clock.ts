@@ -10,3 +10,8 @@ export const systemClock: Clock = () => Date.now();
 export function nowSeconds(): number {
   return Math.floor(Date.now() / 1000);
 }
+
+/** Unix seconds by `clock`: for the code whose time tests move (createApp({clock})). */
+export function secondsBy(clock: Clock): number {
+  return Math.floor(clock() / 1000);
+}

@@ -141,6 +141,47 @@ describe('settings', () => {
     ]);
   });
 
+  it('reads the passkey relying party, and refuses one that browsers would refuse', async () => {
+    const defaults = await settingsFor({});
+    expect(defaults.ok && defaults.settings.passkeyRpId).toBeUndefined();
+    expect(defaults.ok && [...defaults.settings.passkeyOrigins]).toEqual([]);
+    const set = await settingsFor({
+      PASSKEY_RP_ID: 'app.example',
+      PASSKEY_ORIGINS: 'https://app.example, https://login.app.example',
+    });
+    expect(set.ok && set.settings.passkeyRpId).toBe('app.example');
+    expect(set.ok && [...set.settings.passkeyOrigins]).toEqual([
+      'https://app.example',
+      'https://login.app.example',
+    ]);
+    for (const rpId of [
+      'https://app.example',
+      'App.Example',
+      'app.example:443',
+      '192.0.2.1',
+      'app..example',
+    ]) {
+      expect(await settingsFor({ PASSKEY_RP_ID: rpId })).toMatchObject({ ok: false });
+    }
+    expect(
+      await settingsFor({ PASSKEY_RP_ID: 'app.example', PASSKEY_ORIGINS: 'https://other.example' }),
+    ).toMatchObject({ ok: false });
+    expect(await settingsFor({ PASSKEY_ORIGINS: 'https://app.example' })).toMatchObject({ ok: false });
+    expect(
+      await settingsFor({ PASSKEY_RP_ID: 'app.example', PASSKEY_ORIGINS: 'https://*.app.example' }),
+    ).toMatchObject({ ok: false });
+    const errors = configErrors();
+    expect(errors).toHaveLength(8);
+    expect(errors.slice(0, 5)).toEqual(
+      Array(5).fill('PASSKEY_RP_ID must be a domain name in lower case, such as app.example'),
+    );
+    expect(errors.slice(5)).toEqual([
+      'every PASSKEY_ORIGINS entry must be on PASSKEY_RP_ID or a subdomain of it',
+      'PASSKEY_ORIGINS needs PASSKEY_RP_ID, the domain the origins share',
+      'PASSKEY_ORIGINS entries must be exact origins such as https://app.example',
+    ]);
+  });
+
   it('validates once per environment object', async () => {
     const bindings = { ...env, JWT_SECRET: SECRET } as Bindings;
     expect(loadSettings(bindings)).toBe(loadSettings(bindings));

@@ -38,6 +38,10 @@ export interface Bindings extends Omit<Env, 'JWT_SECRET'> {
   SESSION_CACHE_ENTRIES?: string;
   /** How many days the activity log keeps an event (docs/activity.md). */
   ACTIVITY_RETENTION_DAYS?: string;
+  /** The WebAuthn relying party ID (a domain); by default the request's own host name. */
+  PASSKEY_RP_ID?: string;
+  /** Comma-separated origins whose pages may use passkeys; by default the request's own origin. */
+  PASSKEY_ORIGINS?: string;
 }
 
 export interface Settings {
@@ -63,6 +67,10 @@ export interface Settings {
   readonly sessionCacheEntries: number;
   /** The nightly clean-up deletes activity older than this (worker/cleanup.ts). */
   readonly activityRetentionDays: number;
+  /** The relying party ID for passkeys; undefined: the host name of each request (docs/passkeys.md). */
+  readonly passkeyRpId: string | undefined;
+  /** Origins whose pages may register and use passkeys; empty: each request's own origin. */
+  readonly passkeyOrigins: ReadonlySet<string>;
 }
 
 export type SettingsResult =
@@ -133,7 +141,7 @@ function parseSecrets(raw: string | undefined): string[] {
   return secrets;
 }
 
-function parseOrigins(raw: string | undefined): ReadonlySet<string> {
+function parseOrigins(raw: string | undefined, name = 'CORS_ORIGINS'): ReadonlySet<string> {
   const origins = new Set<string>();
   for (const entry of (raw ?? '').split(',')) {
     const value = entry.trim();
@@ -143,14 +151,42 @@ function parseOrigins(raw: string | undefined): ReadonlySet<string> {
     try {
       origin = new URL(value).origin;
     } catch {
-      throw new SettingError(`CORS_ORIGINS has an entry that is not an origin`);
+      throw new SettingError(`${name} has an entry that is not an origin`);
     }
     if (origin === 'null' || value.includes('*') || origin !== value.replace(/\/$/, '')) {
-      throw new SettingError('CORS_ORIGINS entries must be exact origins such as https://app.example');
+      throw new SettingError(`${name} entries must be exact origins such as https://app.example`);
     }
     origins.add(origin);
   }
   return origins;
+}
+
+/** A host name as WebAuthn takes it for an RP ID: lower case, no scheme, port, path or IP address. */
+const RP_ID =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Whether pages of `origin` may use passkeys of `rpId`: its host is the RP ID or under it. */
+export function originFitsRpId(origin: string, rpId: string): boolean {
+  const host = new URL(origin).hostname;
+  return host === rpId || host.endsWith(`.${rpId}`);
+}
+
+function parsePasskeySettings(env: Bindings): Pick<Settings, 'passkeyRpId' | 'passkeyOrigins'> {
+  const rpId = optionalText(env.PASSKEY_RP_ID);
+  if (rpId !== undefined && (!RP_ID.test(rpId) || /^[0-9.]+$/.test(rpId))) {
+    throw new SettingError('PASSKEY_RP_ID must be a domain name in lower case, such as app.example');
+  }
+  const origins = parseOrigins(env.PASSKEY_ORIGINS, 'PASSKEY_ORIGINS');
+  // Browsers refuse a passkey whose RP ID is not the page's host or a parent of it: say so at start.
+  if (origins.size > 0 && rpId === undefined) {
+    throw new SettingError('PASSKEY_ORIGINS needs PASSKEY_RP_ID, the domain the origins share');
+  }
+  for (const origin of origins) {
+    if (rpId !== undefined && !originFitsRpId(origin, rpId)) {
+      throw new SettingError(`every PASSKEY_ORIGINS entry must be on PASSKEY_RP_ID or a subdomain of it`);
+    }
+  }
+  return { passkeyRpId: rpId, passkeyOrigins: origins };
 }
 
 async function parseSettings(env: Bindings): Promise<Settings> {
@@ -192,6 +228,7 @@ async function parseSettings(env: Bindings): Promise<Settings> {
     ),
     dummyPasswordHash: dummyHash(pbkdf2Iterations),
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    ...parsePasskeySettings(env),
     throttling: env.THROTTLING?.trim().toLowerCase() !== 'off',
     revocationMaxStalenessMs: integerSetting(
       'REVOCATION_MAX_STALENESS_MS',

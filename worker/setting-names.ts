@@ -24,4 +24,6 @@ export const SETTING_NAMES = Object.keys({
   REVOCATION_MAX_STALENESS_MS: true,
   SESSION_CACHE_ENTRIES: true,
   ACTIVITY_RETENTION_DAYS: true,
+  PASSKEY_RP_ID: true,
+  PASSKEY_ORIGINS: true,
 } satisfies Record<Exclude<keyof Bindings, keyof Env>, true>);

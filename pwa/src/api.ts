@@ -1,5 +1,7 @@
 // The API client: one `call` that speaks the API's conventions (JSON in and out, Bearer token,
-// RFC 9457 problem details on failure), and one line per route. Adding a route is adding a line.
+// RFC 9457 problem details on failure), and one line per route. Adding a route is adding a line, here
+// for the routes of the first screens, and beside their page for the routes only a lazily loaded page
+// calls (screens/devices.tsx, screens/account.tsx), so the first load carries none of them.
 
 /** An RFC 9457 problem document, as the API sends with every error. */
 export interface Problem {
@@ -48,22 +50,6 @@ export interface SessionInfo {
   readonly current: boolean;
 }
 
-/** One event of the person's account (GET /activity); the time in seconds since the epoch. */
-export interface ActivityEvent {
-  /** One of ACTIVITY_TYPES (worker/activity/event-types.ts), or a type this app does not know yet. */
-  readonly type: string;
-  readonly at: number;
-  /** How many times: attempts are counted per network and hour; 1 for everything else. */
-  readonly count: number;
-  /** "Firefox on Android", as the devices page names a device; null when unknown. */
-  readonly device: string | null;
-  /** "203.0.113.0/24" or "2001:db8:1::/48"; null when unknown. */
-  readonly network: string | null;
-  readonly session_id: string | null;
-  /** It happened in, or started, the session of the token that asked. */
-  readonly current: boolean;
-}
-
 /** GET /data with Accept: application/json. */
 export interface DataResponse {
   readonly username: string;
@@ -100,7 +86,8 @@ function withWait(problem: Problem, retryAfter: string | null): Problem {
   return { ...problem, detail: `${reason} Try again in ${waitText(Number(retryAfter))}.` };
 }
 
-async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<Outcome<T>> {
+/** One request in the API's conventions; also for features loaded later (pwa/src/passkeys/). */
+export async function call<T>(method: string, path: string, options: CallOptions = {}): Promise<Outcome<T>> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (options.token !== undefined) headers.Authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -132,29 +119,6 @@ export const api = {
   data: (token: string) => call<DataResponse>('GET', '/data', { token }),
   /** Ends the session on the server: the token stops working everywhere at once, even if the tab closes. */
   logout: (token: string) => call<unknown>('POST', '/logout', { token, keepalive: true }),
-  /** Log out everywhere: ends every session of the person, this one included. */
-  logoutEverywhere: (token: string) => call<unknown>('DELETE', '/sessions', { token }),
-  /** One page of the person's sessions; `next` names the following page, null after the last. */
-  sessions: (token: string, cursor: string | null = null) =>
-    call<{ sessions: SessionInfo[]; next: string | null }>(
-      'GET',
-      cursor === null ? '/sessions' : `/sessions?cursor=${encodeURIComponent(cursor)}`,
-      { token },
-    ),
-  /** One page of the account's activity, newest first; `next` names the following page, null after the last. */
-  activity: (token: string, cursor: string | null = null) =>
-    call<{ events: ActivityEvent[]; next: string | null }>(
-      'GET',
-      cursor === null ? '/activity' : `/activity?cursor=${encodeURIComponent(cursor)}`,
-      { token },
-    ),
-  endSession: (token: string, id: string) =>
-    call<unknown>('DELETE', `/sessions/${encodeURIComponent(id)}`, { token }),
   /** A new token for the same session. */
   refresh: (token: string) => call<TokenResponse>('POST', '/refresh', { token }),
-  /** Ends every session, this one too, and answers the token of a new one. */
-  changePassword: (token: string, body: { current_password: string; new_password: string }) =>
-    call<TokenResponse>('POST', '/password', { token, body }),
-  deleteAccount: (token: string, password: string) =>
-    call<unknown>('DELETE', '/account', { token, body: { password } }),
 };

@@ -6,6 +6,7 @@ import type { AttemptSource } from '../auth/login-throttle';
 import { type ActivityOrigin, activityInsert, deleteOldActivity } from './activity';
 import { batch, type Statement } from './batch';
 import type { Database } from './client';
+import { type PasskeyUse, passkeySignInStatements, passkeyStillAsVerified } from './passkeys';
 import {
   commonPasswords,
   loginFailures,
@@ -137,18 +138,25 @@ export async function isCommonPassword(db: Database, candidates: readonly string
 // ---- sessions ----
 
 /**
- * Starts a session after a successful log-in, only if the user still exists with the password hash
- * that was verified: a password changed or an account deleted while the password was being checked
- * inserts nothing, and the answer is false (→ 401, never a foreign-key error). In the same batch, and
- * only when the session was inserted: the upgraded hash when the parameters changed, the attempt
- * given back to the throttle, and the activity row (`activity`: sign_in, or another kind of sign-in).
+ * What a sign-in proved, which must still hold when its session is inserted: the password hash that
+ * was verified (with the upgraded hash when the parameters changed), or the passkey use.
+ */
+export type SignInProof =
+  | { readonly passwordHash: string; readonly upgradedHash?: string | undefined }
+  | { readonly passkey: PasskeyUse };
+
+/**
+ * Starts a session after a successful sign-in, only if what it proved still holds: a password changed,
+ * a passkey deleted or an account deleted while it was being checked inserts nothing, and the answer
+ * is false (→ 401, never a foreign-key error). In the same batch, and only when the session was
+ * inserted: the upgraded hash or the passkey's new counter, the attempt given back to the throttle, and
+ * the activity row (`activity`: sign_in, passkey_sign_in).
  */
 export async function startSession(
   db: Database,
   session: Required<Pick<NewSession, 'id' | 'userId' | 'createdAt' | 'expiresAt' | 'userAgent'>>,
-  verifiedHash: string,
+  proof: SignInProof,
   also: {
-    upgradedHash?: string | undefined;
     attempt?: Attempt | undefined;
     feedHead?: number;
     activity?: ActivityOrigin & { type: ActivityType };
@@ -172,7 +180,9 @@ export async function startSession(
         .where(
           and(
             eq(users.id, session.userId),
-            eq(users.passwordHash, verifiedHash),
+            'passkey' in proof
+              ? passkeyStillAsVerified(proof.passkey)
+              : eq(users.passwordHash, proof.passwordHash),
             // Nor after a log-out everywhere since the log-in began (its row in the revocation feed).
             also.feedHead === undefined
               ? undefined
@@ -184,12 +194,13 @@ export async function startSession(
     .returning({ id: sessions.id });
   const started = sql`EXISTS (SELECT 1 FROM sessions WHERE id = ${session.id})`;
   const rest: Statement[] = [];
-  if (also.upgradedHash !== undefined) {
+  if ('passkey' in proof) rest.push(...passkeySignInStatements(db, proof.passkey, started));
+  else if (proof.upgradedHash !== undefined) {
     rest.push(
       db
         .update(users)
-        .set({ passwordHash: also.upgradedHash })
-        .where(and(eq(users.id, session.userId), eq(users.passwordHash, verifiedHash), started)),
+        .set({ passwordHash: proof.upgradedHash })
+        .where(and(eq(users.id, session.userId), eq(users.passwordHash, proof.passwordHash), started)),
     );
   }
   if (also.attempt !== undefined) rest.push(...releaseAttemptStatements(also.attempt, started));
@@ -260,6 +271,16 @@ export function findSession(db: Database, id: string): Promise<SessionState | un
     findSessionStatements.set(db, statement);
   }
   return statement.get({ id });
+}
+
+/** When the session was signed in (a refresh keeps it; a password change starts a new one). */
+export async function sessionStartedAt(db: Database, id: string): Promise<number | undefined> {
+  const row = await db
+    .select({ createdAt: sessions.createdAt })
+    .from(sessions)
+    .where(eq(sessions.id, id))
+    .get();
+  return row?.createdAt;
 }
 
 export async function touchSession(db: Database, id: string, now: number): Promise<void> {

@@ -132,3 +132,68 @@ export const activity = sqliteTable(
 
 export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
+
+// Passkeys (docs/passkeys.md): WebAuthn credentials that sign a person in instead of their password.
+// Deleting the account deletes them (ON DELETE CASCADE); ending sessions or changing the password
+// does not.
+export const passkeys = sqliteTable(
+  'passkeys',
+  {
+    // Our own id, for the API's paths; the authenticator's credential id can be up to 1,023 bytes.
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    // base64url, as WebAuthn's JSON carries it.
+    credentialId: text('credential_id').notNull(),
+    // The COSE public key, base64url.
+    publicKey: text('public_key').notNull(),
+    // The signature counter the authenticator last reported (0 for authenticators that keep none).
+    counter: integer('counter').notNull(),
+    // Comma-separated hints (`internal`, `hybrid`, `usb`, …) for the browser's prompt.
+    transports: text('transports').notNull(),
+    // Whether the passkey is synced between devices (WebAuthn's backup eligibility and state).
+    backupEligible: integer('backup_eligible', { mode: 'boolean' }).notNull(),
+    backedUp: integer('backed_up', { mode: 'boolean' }).notNull(),
+    name: text('name').notNull(),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    // When an authenticator last reported a counter that did not move forward (a possible clone);
+    // that sign-in was refused.
+    counterRegressedAt: integer('counter_regressed_at'),
+  },
+  (table) => [
+    uniqueIndex('passkeys_credential_id_unique').on(table.credentialId),
+    index('passkeys_user_id_idx').on(table.userId),
+  ],
+);
+
+// The WebAuthn user handle of each account that has registered a passkey: random, so the handle that
+// authenticators store and send back says nothing about the account's internal id.
+export const passkeyUserHandles = sqliteTable(
+  'passkey_user_handles',
+  {
+    userId: text('user_id')
+      .primaryKey()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    handle: text('handle').notNull(),
+  },
+  (table) => [uniqueIndex('passkey_user_handles_handle_unique').on(table.handle)],
+);
+
+// Challenges handed out with WebAuthn options: single use (a conditional DELETE takes one), short-lived,
+// and bound to what asked for them. A registration challenge names the signed-in user; a sign-in
+// challenge may name the account the person typed (username-first), existing or not.
+export const passkeyChallenges = sqliteTable(
+  'passkey_challenges',
+  {
+    challenge: text('challenge').primaryKey(),
+    purpose: text('purpose', { enum: ['register', 'sign-in'] }).notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    usernameCanonical: text('username_canonical'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (table) => [index('passkey_challenges_expires_at_idx').on(table.expiresAt)],
+);
+
+export type Passkey = typeof passkeys.$inferSelect;

@@ -13,6 +13,7 @@ export const API_ROOTS = [
   'password',
   'account',
   'activity',
+  'passkeys',
   'problems',
 ] as const;
 

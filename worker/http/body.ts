@@ -144,3 +144,22 @@ export async function readStringFields<const Name extends string, const Optional
   }
   return result;
 }
+
+/**
+ * The top-level fields of a JSON object body (WebAuthn's JSON forms nest objects, so fields are not
+ * flattened to strings). JSON only: a form cannot carry them. An empty body is `{}` when `allowEmpty`.
+ */
+export async function readJsonFields(
+  request: Request,
+  options: { allowEmpty?: boolean } = {},
+): Promise<Map<string, unknown>> {
+  const bytes = await request.arrayBuffer();
+  if (bytes.byteLength === 0) {
+    if (options.allowEmpty) return new Map();
+    throw new ProblemError('invalid-request', 'The body is empty: send a JSON object.');
+  }
+  if (mediaTypeOf(request.headers.get('Content-Type')) !== 'json') {
+    throw new ProblemError('unsupported-media-type', 'Send application/json.');
+  }
+  return parseJsonObject(decodeText(bytes));
+}

@@ -28,6 +28,30 @@ export const PROBLEMS = {
     description:
       'The password confirming a password change or an account deletion is wrong. Nothing was changed; it counts as a failed log-in.',
   },
+  'passkey-not-accepted': {
+    status: 401,
+    title: 'The passkey was not accepted',
+    description:
+      'The passkey is not registered here or not for the account named, its challenge was used, expired or never issued, or its signature or counter did not verify. One answer for every reason, like a wrong password; it counts as a failed log-in.',
+  },
+  'reauthentication-required': {
+    status: 403,
+    title: 'A recent sign-in is required',
+    description:
+      'Adding or deleting a passkey needs a session signed in within the last 10 minutes, with a password or a passkey (a refresh does not count). Log in again, then retry with the new token.',
+  },
+  'passkey-registration-failed': {
+    status: 400,
+    title: 'The passkey could not be added',
+    description:
+      'Its challenge was used, expired or never issued to this account, or the new credential did not verify (user verification is required). Ask for new options and try again.',
+  },
+  'relying-party-mismatch': {
+    status: 400,
+    title: 'The passkey is for another site',
+    description:
+      'The page is not on an origin passkeys are set up for (PASSKEY_ORIGINS, by default the API’s own origin), or the passkey was made for another relying party ID than PASSKEY_RP_ID. `detail` says which.',
+  },
   'cross-site-request': {
     status: 403,
     title: 'Cross-site requests are not allowed',
@@ -38,7 +62,7 @@ export const PROBLEMS = {
     status: 404,
     title: 'No such resource',
     description:
-      "No such path, or a session that is not the caller's. The API's paths are exact: lowercase, no trailing slash.",
+      "No such path, or a session or passkey that is not the caller's. The API's paths are exact: lowercase, no trailing slash.",
   },
   'method-not-allowed': {
     status: 405,
@@ -50,6 +74,16 @@ export const PROBLEMS = {
     title: 'That username is already registered',
     description:
       'An account already has this name, or a spelling of it with the same canonical form (case, accents, width).',
+  },
+  'passkey-exists': {
+    status: 409,
+    title: 'That passkey is already registered',
+    description: 'This credential is already a passkey of an account here. Nothing was added.',
+  },
+  'passkey-limit-reached': {
+    status: 409,
+    title: 'No more passkeys can be added',
+    description: 'An account has at most 20 passkeys. Delete one to add another.',
   },
   'payload-too-large': {
     status: 413,

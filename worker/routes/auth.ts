@@ -4,12 +4,11 @@ import { issueDeviceToken, readDeviceToken } from '../auth/device-token';
 import { deviceSource, GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
-import { randomId } from '../auth/random-id';
 import { parseUsername } from '../auth/username';
 import { mixedScriptProblem } from '../auth/username-script';
 import { nowSeconds } from '../clock';
 import { database } from '../db/client';
-import { beginLogin, insertUser, isCommonPassword, startSession } from '../db/queries';
+import { beginLogin, insertUser, isCommonPassword } from '../db/queries';
 import { reserveSignup } from '../db/throttle';
 import { activityOrigin, countAttemptAfterResponse } from '../http/activity';
 import { attemptRefused } from '../http/attempt-refusal';
@@ -20,7 +19,7 @@ import { Hono } from '../http/hono';
 import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';
 import { ProblemError, problem } from '../http/problem';
-import { tokenResponse } from '../http/token-response';
+import { signIn } from '../http/sign-in';
 
 function validUsername(input: string) {
   const name = parseUsername(input);
@@ -121,49 +120,29 @@ export const authRoutes = new Hono<AppEnv>()
       return problem('invalid-credentials');
     }
 
-    const sessionId = randomId();
-    const sessionExpiresAt = now + settings.sessionLifetimeSeconds;
     const upgradedHash = check.needsRehash
       ? await hashPassword(normalized, settings.pbkdf2Iterations)
       : undefined;
-    const started = await startSession(
-      db,
-      {
-        id: sessionId,
-        userId: user.id,
-        createdAt: now,
-        expiresAt: sessionExpiresAt,
-        userAgent: c.req.header('User-Agent')?.slice(0, 256) ?? null,
-      },
-      user.passwordHash,
-      {
-        upgradedHash,
-        attempt: reservation?.ok ? reservation.attempt : undefined,
-        feedHead,
-        activity: { type: 'sign_in', ...activityOrigin(c) },
-      },
-    );
-    // The password changed, the account was deleted or its sessions all ended while it was checked.
-    if (!started) return problem('invalid-credentials');
-    // Asked for by sending the field (empty for a first one); JSON answers only, so the tutorial's
-    // client, which takes the whole body as its token, never sees one.
-    const extra: Record<string, string> =
-      fields.device_token !== undefined && wantsJson(c)
-        ? {
-            device_token: await issueDeviceToken(
-              settings.deviceKeyring,
-              { sub: user.id, name: name.canonical },
-              device?.did,
-              now,
-            ),
-          }
-        : {};
-    return tokenResponse(
-      c,
-      settings,
-      { sub: user.id, sid: sessionId, username: user.username, gen: 0 },
-      sessionExpiresAt,
+    return signIn(c, db, {
+      user,
+      proof: { passwordHash: user.passwordHash, upgradedHash },
+      activity: 'sign_in',
+      attempt: reservation?.ok ? reservation.attempt : undefined,
+      feedHead,
       now,
-      extra,
-    );
+      refusal: 'invalid-credentials',
+      // Asked for by sending the field (empty for a first one); JSON answers only, so the tutorial's
+      // client, which takes the whole body as its token, never sees one.
+      extra:
+        fields.device_token !== undefined && wantsJson(c)
+          ? async () => ({
+              device_token: await issueDeviceToken(
+                settings.deviceKeyring,
+                { sub: user.id, name: name.canonical },
+                device?.did,
+                now,
+              ),
+            })
+          : undefined,
+    });
   });

@@ -1,9 +1,18 @@
-// The account page: change the password (POST /password) and delete the account (DELETE /account),
-// both confirmed with the password. Loaded when first opened.
+// The account page: change the password (POST /password), the passkeys (screens/passkeys-section.tsx)
+// and delete the account (DELETE /account), both confirmed with the password. Loaded when first opened.
 import { useRef, useState } from 'preact/hooks';
-import { api, type Outcome, statusOf } from '../api';
+import { call, type Outcome, statusOf, type TokenResponse } from '../api';
 import { Notice, useModalDialog } from '../components';
 import type { PageProps } from '../pages';
+import { PasskeysSection } from './passkeys-section';
+
+const api = {
+  /** Ends every session, this one too, and answers the token of a new one. */
+  changePassword: (token: string, body: { current_password: string; new_password: string }) =>
+    call<TokenResponse>('POST', '/password', { token, body }),
+  deleteAccount: (token: string, password: string) =>
+    call<unknown>('DELETE', '/account', { token, body: { password } }),
+};
 
 type Result = { readonly text: string; readonly ok: boolean } | null;
 
@@ -84,6 +93,7 @@ export default function AccountScreen(props: PageProps) {
           </button>
         </div>
       </form>
+      <PasskeysSection {...props} />
       <section class="card" aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete account</h2>
         <p>

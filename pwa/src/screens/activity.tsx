@@ -3,10 +3,36 @@
 // person can log out everywhere or go on to change the password. Loaded when first opened.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ActivityType } from '../../../worker/activity/event-types.ts';
-import { type ActivityEvent, api, statusOf } from '../api';
+import { call, statusOf } from '../api';
 import { LoadFailure, Notice, StatusRegion } from '../components';
 import { PAGES, type PageProps } from '../pages';
 import { When } from '../when';
+
+/** One event of the person's account (GET /activity); the time in seconds since the epoch. */
+interface ActivityEvent {
+  /** One of ACTIVITY_TYPES (worker/activity/event-types.ts), or a type this app does not know yet. */
+  readonly type: string;
+  readonly at: number;
+  /** How many times: attempts are counted per network and hour; 1 for everything else. */
+  readonly count: number;
+  /** "Firefox on Android", as the devices page names a device; null when unknown. */
+  readonly device: string | null;
+  /** "203.0.113.0/24" or "2001:db8:1::/48"; null when unknown. */
+  readonly network: string | null;
+  readonly session_id: string | null;
+  /** It happened in, or started, the session of the token that asked. */
+  readonly current: boolean;
+}
+
+const api = {
+  /** One page of the account's activity, newest first; `next` names the following page, null after the last. */
+  activity: (token: string, cursor: string | null = null) =>
+    call<{ events: ActivityEvent[]; next: string | null }>(
+      'GET',
+      cursor === null ? '/activity' : `/activity?cursor=${encodeURIComponent(cursor)}`,
+      { token },
+    ),
+};
 
 type ListState =
   | { readonly kind: 'loading' }

@@ -2,10 +2,24 @@
 // or all of them (DELETE /sessions, "log out everywhere"). Loaded when first opened.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { describeUserAgent } from '../../../worker/http/device-name';
-import { api, type SessionInfo, statusOf } from '../api';
+import { call, type SessionInfo, statusOf } from '../api';
 import { LoadFailure, Notice, StatusRegion } from '../components';
 import { PAGES, type PageProps } from '../pages';
 import { When } from '../when';
+
+const api = {
+  /** Log out everywhere: ends every session of the person, this one included. */
+  logoutEverywhere: (token: string) => call<unknown>('DELETE', '/sessions', { token }),
+  /** One page of the person's sessions; `next` names the following page, null after the last. */
+  sessions: (token: string, cursor: string | null = null) =>
+    call<{ sessions: SessionInfo[]; next: string | null }>(
+      'GET',
+      cursor === null ? '/sessions' : `/sessions?cursor=${encodeURIComponent(cursor)}`,
+      { token },
+    ),
+  endSession: (token: string, id: string) =>
+    call<unknown>('DELETE', `/sessions/${encodeURIComponent(id)}`, { token }),
+};
 
 type ListState =
   | { readonly kind: 'loading' }

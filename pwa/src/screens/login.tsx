@@ -41,7 +41,12 @@ function logInFailure(outcome: Exclude<Outcome<unknown>, { kind: 'ok' }>): Messa
   return MESSAGES.noAccount;
 }
 
-type Action = 'login' | 'signup';
+type Action = 'login' | 'signup' | 'passkey';
+
+/** The passkey code: loaded when a passkey is first wanted, never with the page (docs/passkeys.md). */
+const passkeys = () => import('../passkeys/ceremony');
+/** Whether a passkey prompt or autofill suggestion is under way (one log-in screen at a time). */
+let offered = false;
 
 export function LoginScreen(props: {
   notice: string | undefined;
@@ -55,6 +60,27 @@ export function LoginScreen(props: {
   const trigger = useRef<HTMLElement | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
   const notice = useRef<HTMLDivElement>(null);
+
+  // Passkeys: offered in the username field's suggestions (conditional UI) from its first focus on,
+  // and by their button, for the typed name's account when there is one. A suggestion still pending
+  // when this screen goes is ended by the next prompt of any kind (passkeys/ceremony.ts).
+
+  /** From the username field's focus (autofill) or the button (the prompt, now). */
+  async function passkey(event: Event) {
+    const autofill = event.type === 'focus';
+    if (autofill ? offered : busy !== null) return;
+    offered = true;
+    trigger.current = event.currentTarget as HTMLElement;
+    if (!autofill) setBusy('passkey');
+    const username = autofill ? null : (document.getElementById('username') as HTMLInputElement).value;
+    const result = await passkeys()
+      .then((module) => module.default(username))
+      .catch(() => (autofill ? null : MESSAGES.unreachable));
+    offered = false;
+    if (!autofill) setBusy(null);
+    if (typeof result === 'string') await props.onLoggedIn(result);
+    else if (result) setMessage(result);
+  }
 
   useLayoutEffect(() => {
     document.title = 'Log In · Gatehouse';
@@ -105,7 +131,7 @@ export function LoginScreen(props: {
           {!props.online && (
             <Notice tone="warning">You are offline. Logging in and signing up need a connection.</Notice>
           )}
-          {busy === 'login' && <p class="visually-hidden">Logging in…</p>}
+          {(busy === 'login' || busy === 'passkey') && <p class="visually-hidden">Logging in…</p>}
           {busy === 'signup' && <p class="visually-hidden">Signing up…</p>}
         </StatusRegion>
         {props.notice !== undefined && (
@@ -123,9 +149,10 @@ export function LoginScreen(props: {
               id="username"
               name="username"
               type="text"
-              autocomplete="username"
+              autocomplete="username webauthn"
               autocapitalize="none"
               spellcheck={false}
+              onFocus={passkey}
             />
           </div>
           <div class="field">
@@ -153,6 +180,14 @@ export function LoginScreen(props: {
               Sign Up
             </button>
           </div>
+          <button
+            type="button"
+            class="button secondary passkey"
+            aria-disabled={busy !== null}
+            onClick={passkey}
+          >
+            Sign in with a passkey
+          </button>
         </form>
       </main>
       {message !== null && (

@@ -1,0 +1,224 @@
+// A software authenticator for the passkey tests: an ES256 key pair made with Web Crypto, and the
+// authenticator data, attestation object ("none") and assertion signatures that a real one produces,
+// built here byte by byte (WebAuthn Level 3 §6.1, §6.5, §8.7) with a small CBOR encoder of its own,
+// so the Worker's verification is checked against bytes it did not make.
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/server';
+import { decodeBase64url, encodeBase64url } from '../../worker/auth/base64url';
+
+// ---- CBOR (RFC 8949), the subset WebAuthn uses: integers, byte and text strings, arrays, maps ----
+
+type Cbor = number | string | Uint8Array | Cbor[] | Map<number | string, Cbor>;
+
+function head(major: number, value: number): number[] {
+  if (value < 24) return [(major << 5) | value];
+  if (value < 0x100) return [(major << 5) | 24, value];
+  if (value < 0x10000) return [(major << 5) | 25, value >> 8, value & 0xff];
+  return [(major << 5) | 26, (value >>> 24) & 0xff, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff];
+}
+
+export function cbor(value: Cbor): Uint8Array {
+  const out: number[] = [];
+  const write = (item: Cbor) => {
+    if (typeof item === 'number') {
+      out.push(...(item >= 0 ? head(0, item) : head(1, -1 - item)));
+    } else if (typeof item === 'string') {
+      const bytes = new TextEncoder().encode(item);
+      out.push(...head(3, bytes.length), ...bytes);
+    } else if (item instanceof Uint8Array) {
+      out.push(...head(2, item.length), ...item);
+    } else if (Array.isArray(item)) {
+      out.push(...head(4, item.length));
+      for (const element of item) write(element);
+    } else {
+      out.push(...head(5, item.size));
+      for (const [key, element] of item) {
+        write(key);
+        write(element);
+      }
+    }
+  };
+  write(value);
+  return new Uint8Array(out);
+}
+
+// ---- bytes ----
+
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+};
+
+const sha256 = async (bytes: Uint8Array) =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+
+const uint32 = (value: number) =>
+  new Uint8Array([value >>> 24, (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff]);
+
+/** Web Crypto signs ECDSA as r‖s; WebAuthn wants the ASN.1 DER SEQUENCE of two INTEGERs. */
+function derSignature(raw: Uint8Array): Uint8Array {
+  const integer = (bytes: Uint8Array) => {
+    let start = 0;
+    while (start < bytes.length - 1 && bytes[start] === 0) start++;
+    let value = bytes.subarray(start);
+    if ((value[0] as number) & 0x80) value = concat(new Uint8Array([0]), value);
+    return concat(new Uint8Array([0x02, value.length]), value);
+  };
+  const body = concat(integer(raw.subarray(0, 32)), integer(raw.subarray(32)));
+  return concat(new Uint8Array([0x30, body.length]), body);
+}
+
+const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+// ---- the authenticator ----
+
+const FLAG_UP = 0x01;
+const FLAG_UV = 0x04;
+const FLAG_AT = 0x40;
+
+export interface Ceremony {
+  /** The page the browser says it ran on. */
+  origin?: string;
+  /** The RP ID the authenticator hashes into its data (a real one uses the options' `rp.id`). */
+  rpId?: string;
+  /** The counter to report; by default one more than the last. */
+  counter?: number;
+  /** Without user verification (the UV flag unset). */
+  noUserVerification?: boolean;
+}
+
+export class SoftwareAuthenticator {
+  counter = 0;
+  /** The user handle the relying party gave at registration (base64url), sent back on sign-in. */
+  userHandle: string | undefined;
+
+  private constructor(
+    readonly credentialId: string,
+    private readonly keys: CryptoKeyPair,
+    readonly defaultOrigin: string,
+  ) {}
+
+  static async create(origin: string): Promise<SoftwareAuthenticator> {
+    const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
+      'sign',
+      'verify',
+    ])) as CryptoKeyPair;
+    return new SoftwareAuthenticator(
+      encodeBase64url(crypto.getRandomValues(new Uint8Array(16))),
+      keys,
+      origin,
+    );
+  }
+
+  private async coseKey(): Promise<Uint8Array> {
+    const jwk = (await crypto.subtle.exportKey('jwk', this.keys.publicKey)) as JsonWebKey;
+    return cbor(
+      new Map<number, Cbor>([
+        [1, 2], // kty: EC2
+        [3, -7], // alg: ES256
+        [-1, 1], // crv: P-256
+        [-2, decodeBase64url(jwk.x as string) as Uint8Array],
+        [-3, decodeBase64url(jwk.y as string) as Uint8Array],
+      ]),
+    );
+  }
+
+  private nextCounter(ceremony: Ceremony): number {
+    this.counter = ceremony.counter ?? this.counter + 1;
+    return this.counter;
+  }
+
+  /** What `navigator.credentials.create()` gives, in its JSON form, for these options. */
+  async register(options: PublicKeyCredentialCreationOptionsJSON, ceremony: Ceremony = {}) {
+    const rpId = ceremony.rpId ?? (options.rp.id as string);
+    this.userHandle = options.user.id;
+    const clientDataJSON = json({
+      type: 'webauthn.create',
+      challenge: options.challenge,
+      origin: ceremony.origin ?? this.defaultOrigin,
+      crossOrigin: false,
+    });
+    const credentialId = decodeBase64url(this.credentialId) as Uint8Array;
+    const flags = FLAG_UP | FLAG_AT | (ceremony.noUserVerification ? 0 : FLAG_UV);
+    const authData = concat(
+      await sha256(new TextEncoder().encode(rpId)),
+      new Uint8Array([flags]),
+      uint32(this.nextCounter(ceremony)),
+      new Uint8Array(16), // AAGUID: none
+      new Uint8Array([credentialId.length >> 8, credentialId.length & 0xff]),
+      credentialId,
+      await this.coseKey(),
+    );
+    const attestationObject = cbor(
+      new Map<string, Cbor>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]),
+    );
+    return {
+      id: this.credentialId,
+      rawId: this.credentialId,
+      type: 'public-key',
+      authenticatorAttachment: 'platform',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: encodeBase64url(clientDataJSON),
+        attestationObject: encodeBase64url(attestationObject),
+        transports: ['internal', 'hybrid'],
+      },
+    };
+  }
+
+  /** What `navigator.credentials.get()` gives, in its JSON form, for these options. */
+  async assert(options: PublicKeyCredentialRequestOptionsJSON, ceremony: Ceremony = {}) {
+    const rpId = ceremony.rpId ?? (options.rpId as string);
+    const clientDataJSON = json({
+      type: 'webauthn.get',
+      challenge: options.challenge,
+      origin: ceremony.origin ?? this.defaultOrigin,
+      crossOrigin: false,
+    });
+    const flags = FLAG_UP | (ceremony.noUserVerification ? 0 : FLAG_UV);
+    const authData = concat(
+      await sha256(new TextEncoder().encode(rpId)),
+      new Uint8Array([flags]),
+      uint32(this.nextCounter(ceremony)),
+    );
+    const signed = concat(authData, await sha256(clientDataJSON));
+    const raw = new Uint8Array(
+      await crypto.subtle.sign(
+        { name: 'ECDSA', hash: 'SHA-256' },
+        this.keys.privateKey,
+        signed as Uint8Array<ArrayBuffer>,
+      ),
+    );
+    return {
+      id: this.credentialId,
+      rawId: this.credentialId,
+      type: 'public-key',
+      authenticatorAttachment: 'platform',
+      clientExtensionResults: {},
+      response: {
+        clientDataJSON: encodeBase64url(clientDataJSON),
+        authenticatorData: encodeBase64url(authData),
+        signature: encodeBase64url(derSignature(raw)),
+        ...(this.userHandle === undefined ? {} : { userHandle: this.userHandle }),
+      },
+    };
+  }
+}
+
+/** A copy of a base64url field's bytes with one bit flipped at `index`. */
+export function flipByte(base64url: string, index: number): string {
+  const bytes = decodeBase64url(base64url) as Uint8Array;
+  bytes[index] = (bytes[index] as number) ^ 0x01;
+  return encodeBase64url(bytes);
+}
