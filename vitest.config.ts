@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 import { SETTING_NAMES } from './worker/setting-names.ts';
 
 // Worker tests run inside workerd with the bindings from wrangler.toml and a real local D1,
-// migrated from drizzle/ in test/worker/setup.ts. The secret is a test-only value.
+// migrated from drizzle/ in test/worker/setup.ts. The secret is a test-only value. The OpenAPI
+// document's validation runs in Node.
 // wrangler's own info lines ("Using secrets defined in .dev.vars", whose values the bindings below
 // override) are not test output; its warnings and errors still show.
 process.env.WRANGLER_LOG ??= 'warn';
@@ -48,6 +49,9 @@ export default defineConfig(async () => {
           ['worker/**/*.test.ts', 'test/worker/**/*.test.ts'],
           ['test/worker/strict-mode.test.ts'],
         ),
+        // The OpenAPI document against the OpenAPI 3.1 schema (docs/openapi.md): the validator reads
+        // its schemas from disk and compiles them with Ajv, so it runs in Node, not in workerd.
+        { test: { name: 'openapi', include: ['test/openapi/**/*.test.ts'], environment: 'node' } },
         // Strict mode (docs/session-check.md) must keep the behaviour of a D1 read per request exactly:
         // the session and API suites again, with every session check reading D1.
         workerd(

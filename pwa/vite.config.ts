@@ -3,6 +3,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { API_NAVIGATION_DENYLIST } from './api-paths.ts';
+import { API_REFERENCE_NAVIGATION, apiReference } from './api-reference.ts';
 
 // Light theme surface and accent; the dark theme is chosen by CSS and index.html's theme-color.
 const THEME_COLOUR = '#0f766e';
@@ -12,6 +13,8 @@ const BACKGROUND_COLOUR = '#f6f8f8';
 export default defineConfig({
   plugins: [
     preact(),
+    // /openapi.json and the /docs page, before the service worker lists the files to keep.
+    apiReference(),
     VitePWA({
       // A new version waits until the person chooses to reload (the update prompt in the app).
       registerType: 'prompt',
@@ -39,7 +42,8 @@ export default defineConfig({
         // The shell: everything the app needs to start without a network.
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         navigateFallback: 'index.html',
-        navigateFallbackDenylist: API_NAVIGATION_DENYLIST,
+        // docs.html is among the files kept, so /docs reads offline; the shell never stands in for it.
+        navigateFallbackDenylist: [...API_NAVIGATION_DENYLIST, API_REFERENCE_NAVIGATION],
         cleanupOutdatedCaches: true,
         // No runtimeCaching on purpose: API responses are personal and always go to the network.
       },

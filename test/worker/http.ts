@@ -1,9 +1,12 @@
-// Helpers for driving the Worker through its real fetch handler, with the real local D1.
+// Helpers for driving the Worker through its real fetch handler, with the real local D1. Every
+// response they hand back has been checked against the OpenAPI document first (openapi-conformance.ts).
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { createApp } from '../../worker/app';
 import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
+import { openApiDocument } from '../../worker/openapi/document';
+import { responseChecker } from './openapi-conformance';
 
 export const ORIGIN = 'https://gatehouse.test';
 
@@ -17,27 +20,45 @@ export function uniqueName(prefix = 'user'): string {
 // The Worker's own default export (worker/index.ts), as the runtime would call it.
 const worker = (exports as unknown as { default: Fetcher }).default;
 
-export function request(path: string, init: RequestInit = {}): Promise<Response> {
-  return worker.fetch(new Request(`${ORIGIN}${path}`, init));
+const conformsToDocument = responseChecker(openApiDocument());
+
+/** The response, unread, once the document has been found to describe it (else an UndescribedResponse). */
+export async function described(request: Request, response: Response): Promise<Response> {
+  const { method, url } = request;
+  const { status, headers } = response;
+  conformsToDocument({ method, url, status, headers, body: await response.clone().text() });
+  return response;
 }
 
-const app = createApp();
+export async function request(path: string, init: RequestInit = {}): Promise<Response> {
+  const sent = new Request(`${ORIGIN}${path}`, init);
+  return described(sent, await worker.fetch(sent));
+}
 
 /**
- * Sends a request through the app with other bindings than the Worker's (settings are read per `env`
- * object), and waits for its background work. `path` may be a full URL or a Request.
+ * Sends a request through an app of the test's own (its own session cache, its own clock) with the
+ * given bindings (settings are read per `env` object), and waits for its background work. `path` may
+ * be a full URL or a Request.
  */
-export async function requestWith(
+export async function requestApp(
+  app: ReturnType<typeof createApp>,
   bindings: Bindings,
   path: string | Request,
   init: RequestInit = {},
 ): Promise<Response> {
   const ctx = createExecutionContext();
-  const request =
+  const sent =
     typeof path === 'string' ? new Request(path.startsWith('http') ? path : `${ORIGIN}${path}`, init) : path;
-  const response = await app.fetch(request, bindings, ctx);
+  const response = await app.fetch(sent, bindings, ctx);
   await waitOnExecutionContext(ctx);
-  return response;
+  return described(sent, response);
+}
+
+const app = createApp();
+
+/** Sends a request through the app with other bindings than the Worker's (see requestApp). */
+export function requestWith(bindings: Bindings, path: string | Request, init: RequestInit = {}) {
+  return requestApp(app, bindings, path, init);
 }
 
 export function form(fields: Record<string, string>): string {

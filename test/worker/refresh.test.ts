@@ -1,12 +1,11 @@
 // POST /refresh is one-time: each refresh replaces the token, a replaced token stops working, and
 // presenting one to /refresh again is reuse, which ends the session (docs/security.md).
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../worker/app';
 import type { Bindings } from '../../worker/config';
-import { expectProblem, getData, newAccount, ORIGIN, payloadOf, request } from './http';
+import { expectProblem, getData, newAccount, payloadOf, request, requestApp } from './http';
 
 const refresh = (token: string) => request('/refresh', { method: 'POST', headers: { Authorization: token } });
 
@@ -45,12 +44,8 @@ describe('POST /refresh', () => {
 
   it('a token refreshed on one instance works at once on another that had cached the session', async () => {
     const [a, b] = [createApp(), createApp()];
-    const send = async (app: ReturnType<typeof createApp>, path: string, init: RequestInit) => {
-      const ctx = createExecutionContext();
-      const response = await app.fetch(new Request(`${ORIGIN}${path}`, init), env as Bindings, ctx);
-      await waitOnExecutionContext(ctx);
-      return response;
-    };
+    const send = (app: ReturnType<typeof createApp>, path: string, init: RequestInit) =>
+      requestApp(app, env as Bindings, path, init);
     const { token } = await newAccount();
     for (let i = 0; i < 2; i++) {
       expect((await send(b, '/data', { headers: { Authorization: token } })).status).toBe(200);

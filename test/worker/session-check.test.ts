@@ -1,6 +1,5 @@
 // The edge-speed session check (docs/session-check.md): several app instances, each with its own
 // cache, share one real D1 and one clock that the tests move, standing in for isolates at the edge.
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +10,7 @@ import { database } from '../../worker/db/client';
 import { deleteStaleRows, findSession, pollRevocations } from '../../worker/db/queries';
 import { FEED_PAGE_SIZE } from '../../worker/session-check/revocation-view';
 import { SessionCheck, type SessionStore } from '../../worker/session-check/session-check';
-import { form, ORIGIN, PASSWORD, payloadOf, uniqueName } from './http';
+import { form, PASSWORD, payloadOf, requestApp, uniqueName } from './http';
 
 const BOUND_MS = 1000;
 
@@ -32,12 +31,7 @@ type Clock = ReturnType<typeof manualClock>;
 function instance(clock: Clock, bindings: Partial<Bindings> = {}) {
   const app = createApp({ clock: clock.read });
   const instanceEnv = { ...env, ...bindings } as Bindings;
-  return async (path: string, init: RequestInit = {}) => {
-    const ctx = createExecutionContext();
-    const response = await app.fetch(new Request(`${ORIGIN}${path}`, init), instanceEnv, ctx);
-    await waitOnExecutionContext(ctx);
-    return response;
-  };
+  return (path: string, init: RequestInit = {}) => requestApp(app, instanceEnv, path, init);
 }
 
 type Instance = ReturnType<typeof instance>;

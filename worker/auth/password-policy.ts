@@ -1,7 +1,7 @@
 // Password rules after NIST SP 800-63B: length only, no composition rules, no truncation, any Unicode.
 import { canonicalUsername } from './username';
 
-const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MIN_LENGTH = 8;
 /** Checked on the UTF-8 bytes before any hashing, so nobody can make us hash megabytes. */
 export const PASSWORD_MAX_BYTES = 1024;
 

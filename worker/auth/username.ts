@@ -1,7 +1,7 @@
 // One canonical form per username. Sign-up and log-in both go through `parseUsername`, so a name can
 // only ever be claimed once, whatever spelling (composed or decomposed, fullwidth, other case) is used.
 
-const USERNAME_MIN_LENGTH = 4;
+export const USERNAME_MIN_LENGTH = 4;
 export const USERNAME_MAX_LENGTH = 32;
 
 export type UsernameResult =

@@ -1,5 +1,6 @@
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { mediaTypeOf, parseForm, parseJsonObject, readStringFields } from './body';
+import { mediaTypeOf, parseForm, parseJsonObject, readFields, readStringFields } from './body';
 import { ProblemError } from './problem';
 
 function post(body: string, contentType: string | null): Request {
@@ -138,5 +139,60 @@ describe('readStringFields', () => {
       headers: { 'Content-Type': 'application/json' },
     });
     expect((await problemOf(readStringFields(invalidUtf8, ['username']))).detail).toMatch(/UTF-8/);
+  });
+});
+
+describe('readFields', () => {
+  const Login = v.object({
+    username: v.string(),
+    password: v.string(),
+    device_token: v.optional(v.string()),
+  });
+
+  it('reads optional fields when present and leaves them out when not', async () => {
+    const json = 'application/json';
+    expect(await readFields(post('{"username":"a","password":"b","device_token":""}', json), Login)).toEqual({
+      username: 'a',
+      password: 'b',
+      device_token: '',
+    });
+    expect(await readFields(post('{"username":"a","password":"b","other":1}', json), Login)).toEqual({
+      username: 'a',
+      password: 'b',
+    });
+    const wrongType = await problemOf(
+      readFields(post('{"username":"a","password":"b","device_token":1}', json), Login),
+    );
+    expect(wrongType).toMatchObject({
+      type: 'invalid-request',
+      detail: 'The field "device_token" must be a string.',
+    });
+  });
+
+  it('names the first failing field in the order of the schema', async () => {
+    const problem = await problemOf(readFields(post('{"password":1}', 'application/json'), Login));
+    expect(problem.detail).toBe('The field "username" is required.');
+  });
+
+  it('answers 415 for JSON sent as a form even when only an optional field is missing from it', async () => {
+    const form = 'application/x-www-form-urlencoded';
+    const problem = await problemOf(readFields(post('{&username=a&password=b', form), Login));
+    expect(problem.type).toBe('unsupported-media-type');
+    expect(await readFields(post('username=a&password=b', form), Login)).toEqual({
+      username: 'a',
+      password: 'b',
+    });
+  });
+
+  it('never takes a field from the prototype of an object', async () => {
+    const Odd = v.object({ constructor: v.string(), toString: v.string() });
+    const problem = await problemOf(readFields(post('{}', 'application/json'), Odd));
+    expect(problem.detail).toBe('The field "constructor" is required.');
+    expect(
+      await readFields(post('constructor=a&toString=b', 'application/x-www-form-urlencoded'), Odd),
+    ).toEqual({
+      constructor: 'a',
+      toString: 'b',
+    });
   });
 });

@@ -1,5 +1,7 @@
 // Strict request-body parsing for credential forms. Both encodings the API accepts end up as the same
-// record of single string fields; every way a body can be wrong is a ProblemError with a reason.
+// record of fields, checked by the route's schema; every way a body can be wrong is a ProblemError
+// with a reason.
+import * as v from 'valibot';
 import { ProblemError } from './problem';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -100,19 +102,32 @@ function safeName(name: string): string {
 }
 
 /**
- * Reads the named fields, each required to be exactly one string, and the optional ones, each one
- * string when present. Other fields are ignored. The size limit is enforced before this runs
- * (body-limit middleware).
+ * A request body as the routes declare it: named fields, each exactly one string, the optional ones
+ * possibly absent. The same schema object validates the body here and describes it in the OpenAPI
+ * document (docs/openapi.md), so the two cannot disagree.
  */
-export async function readStringFields<const Name extends string, const Optional extends string = never>(
+export type FieldsSchema = v.ObjectSchema<
+  Record<string, v.StringSchema<undefined> | v.OptionalSchema<v.StringSchema<undefined>, undefined>>,
+  undefined
+>;
+
+/**
+ * Reads the fields of `schema` from a form or JSON body. Other fields are ignored. The size limit is
+ * enforced before this runs (body-limit middleware); the encodings, duplicates and media types are
+ * checked here, the fields by the schema.
+ */
+export async function readFields<const Schema extends FieldsSchema>(
   request: Request,
-  names: readonly Name[],
-  optional: readonly Optional[] = [],
-): Promise<Record<Name, string> & Partial<Record<Optional, string>>> {
+  schema: Schema,
+): Promise<v.InferOutput<Schema>> {
   const bytes = await request.arrayBuffer();
   // No body at all is a request that forgot its fields, whatever type it declares: say which.
   if (bytes.byteLength === 0) {
-    throw new ProblemError('invalid-request', `The body is empty: send ${fieldList(names)} as ${ACCEPTED}.`);
+    const required = Object.keys(schema.entries).filter((name) => schema.entries[name]?.type !== 'optional');
+    throw new ProblemError(
+      'invalid-request',
+      `The body is empty: send ${fieldList(required)} as ${ACCEPTED}.`,
+    );
   }
   const contentType = request.headers.get('Content-Type');
   if (contentType === null) {
@@ -122,27 +137,44 @@ export async function readStringFields<const Name extends string, const Optional
   if (mediaType === null) throw new ProblemError('unsupported-media-type', `Send ${ACCEPTED}.`);
   const text = decodeText(bytes);
   const fields = mediaType === 'form' ? parseForm(text) : parseJsonObject(text);
-  const result = {} as Record<Name, string> & Partial<Record<Optional, string>>;
-  for (const name of [...names, ...optional]) {
-    const value = fields.get(name);
-    if (value === undefined && mediaType === 'form' && /^\s*\{/.test(text)) {
-      // curl -d sends this Content-Type unless told otherwise, so JSON arrives labelled as a form.
-      throw new ProblemError(
-        'unsupported-media-type',
-        'The body looks like JSON but its Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json.',
-      );
-    }
-    if (value === undefined) {
-      if ((names as readonly string[]).includes(name)) {
-        throw new ProblemError('invalid-request', `The field "${name}" is required.`);
-      }
-      continue;
-    }
-    if (typeof value !== 'string')
-      throw new ProblemError('invalid-request', `The field "${name}" must be a string.`);
-    (result as Record<string, string>)[name] = value;
+  // curl -d sends this Content-Type unless told otherwise, so JSON arrives labelled as a form: any
+  // field it lacks, even an optional one, is most likely inside that JSON.
+  if (
+    mediaType === 'form' &&
+    /^\s*\{/.test(text) &&
+    Object.keys(schema.entries).some((name) => !fields.has(name))
+  ) {
+    throw new ProblemError(
+      'unsupported-media-type',
+      'The body looks like JSON but its Content-Type is application/x-www-form-urlencoded: send Content-Type: application/json.',
+    );
   }
-  return result;
+  // Without a prototype, `constructor` or `toString` are fields only when the client sent them.
+  const input: Record<string, unknown> = Object.setPrototypeOf(Object.fromEntries(fields), null);
+  // The first failing field in the schema's order, as the answer names one.
+  const result = v.safeParse(schema, input, { abortEarly: true });
+  if (result.success) return result.output;
+  const [issue] = result.issues;
+  const name = String(issue.path?.[0]?.key);
+  // An `object` issue is a field that is not there; any other is a value of the wrong type.
+  throw new ProblemError(
+    'invalid-request',
+    issue.type === 'object' ? `The field "${name}" is required.` : `The field "${name}" must be a string.`,
+  );
+}
+
+/** `readFields` for a list of required names and one of optional names. */
+export function readStringFields<const Name extends string, const Optional extends string = never>(
+  request: Request,
+  names: readonly Name[],
+  optional: readonly Optional[] = [],
+): Promise<Record<Name, string> & Partial<Record<Optional, string>>> {
+  const entries: FieldsSchema['entries'] = {};
+  for (const name of names) entries[name] = v.string();
+  for (const name of optional) entries[name] = v.optional(v.string());
+  return readFields(request, v.object(entries)) as Promise<
+    Record<Name, string> & Partial<Record<Optional, string>>
+  >;
 }
 
 /**

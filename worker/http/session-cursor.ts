@@ -5,7 +5,7 @@ import type { SessionCursor } from '../db/queries';
 import { ProblemError } from './problem';
 
 /** Sessions per page: the default and the most a client may ask for. */
-const SESSIONS_PAGE_SIZE = 50;
+export const SESSIONS_PAGE_SIZE = 50;
 
 export function encodeSessionCursor(cursor: SessionCursor): string {
   return encodeBase64url(new TextEncoder().encode(`${cursor.createdAt}.${cursor.id}`));

@@ -1,6 +1,7 @@
 // The caller's account: change the password, delete the account. Both re-check the password.
 
 import type { Context } from 'hono';
+import * as v from 'valibot';
 import { sessionSource } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
 import { newPasswordRefusal, normalizePassword, passwordInputProblem } from '../auth/password-policy';
@@ -11,13 +12,17 @@ import { changePassword, deleteAccount, findUserById, isCommonPassword } from '.
 import { releaseAttempt, reserveAttempt } from '../db/throttle';
 import { activityOrigin, countAttemptAfterResponse } from '../http/activity';
 import { attemptRefused } from '../http/attempt-refusal';
-import { readStringFields } from '../http/body';
+import { readFields } from '../http/body';
 import type { AppEnv, Caller } from '../http/context';
 import { Hono } from '../http/hono';
 import { ipRateLimit } from '../http/ip-rate-limit';
 import { ProblemError } from '../http/problem';
 import { requireCurrentSession } from '../http/require-session';
 import { tokenResponse } from '../http/token-response';
+
+/** The bodies of the two routes (worker/http/body.ts); described for clients in account.openapi.ts. */
+export const PasswordChangeBody = v.object({ current_password: v.string(), new_password: v.string() });
+export const AccountDeletionBody = v.object({ password: v.string() });
 
 /**
  * The caller's user row when `password` is theirs; otherwise a ProblemError (401, 403 or 429). Wrong
@@ -65,7 +70,7 @@ export const accountRoutes = new Hono<AppEnv>()
   .post('/password', requireCurrentSession, ipRateLimit, async (c) => {
     const settings = c.get('settings');
     const caller = c.get('caller');
-    const fields = await readStringFields(c.req.raw, ['current_password', 'new_password']);
+    const fields = await readFields(c.req.raw, PasswordChangeBody);
     const db = database(c.env.DB);
     const user = await confirmPassword(c, caller, fields.current_password);
     const refusal = await newPasswordRefusal(fields.new_password, user.usernameCanonical, (p) =>
@@ -89,7 +94,7 @@ export const accountRoutes = new Hono<AppEnv>()
     return tokenResponse(c, settings, subject, session.expiresAt, now);
   })
   .delete('/account', requireCurrentSession, ipRateLimit, async (c) => {
-    const { password } = await readStringFields(c.req.raw, ['password']);
+    const { password } = await readFields(c.req.raw, AccountDeletionBody);
     const user = await confirmPassword(c, c.get('caller'), password);
     await deleteAccount(database(c.env.DB), user.id, nowSeconds());
     c.get('sessionCheck').forget({ userId: user.id });

@@ -1,5 +1,6 @@
 // POST /signup and POST /login: the tutorial's contract (docs/contract.md §2), plain text or JSON by Accept.
 
+import * as v from 'valibot';
 import { issueDeviceToken, readDeviceToken } from '../auth/device-token';
 import { deviceSource, GLOBAL_WINDOW_SECONDS, networkSource, windowStart } from '../auth/login-throttle';
 import { hashPassword, verifyPassword } from '../auth/password';
@@ -12,7 +13,7 @@ import { beginLogin, insertUser, isCommonPassword } from '../db/queries';
 import { reserveSignup } from '../db/throttle';
 import { activityOrigin, countAttemptAfterResponse } from '../http/activity';
 import { attemptRefused } from '../http/attempt-refusal';
-import { readStringFields } from '../http/body';
+import { readFields } from '../http/body';
 import { clientNetwork } from '../http/client-network';
 import type { AppEnv } from '../http/context';
 import { Hono } from '../http/hono';
@@ -20,6 +21,14 @@ import { ipRateLimit, ipThrottle } from '../http/ip-rate-limit';
 import { wantsJson } from '../http/negotiate';
 import { ProblemError, problem } from '../http/problem';
 import { signIn } from '../http/sign-in';
+
+/** The bodies of the two routes (worker/http/body.ts); described for clients in auth.openapi.ts. */
+export const SignupBody = v.object({ username: v.string(), password: v.string() });
+export const LoginBody = v.object({
+  username: v.string(),
+  password: v.string(),
+  device_token: v.optional(v.string()),
+});
 
 function validUsername(input: string) {
   const name = parseUsername(input);
@@ -30,7 +39,7 @@ function validUsername(input: string) {
 export const authRoutes = new Hono<AppEnv>()
   .post('/signup', ipRateLimit, async (c) => {
     const settings = c.get('settings');
-    const { username, password } = await readStringFields(c.req.raw, ['username', 'password']);
+    const { username, password } = await readFields(c.req.raw, SignupBody);
     const name = validUsername(username);
     // New names only: accounts made before this rule keep logging in.
     const scriptProblem = mixedScriptProblem(name.canonical);
@@ -71,7 +80,7 @@ export const authRoutes = new Hono<AppEnv>()
     // The per-network answer travels while the body is read; nothing is counted or hashed before it
     // has said yes.
     const ipRefusal = ipThrottle(c);
-    const fields = await readStringFields(c.req.raw, ['username', 'password'], ['device_token']);
+    const fields = await readFields(c.req.raw, LoginBody);
     const { username, password } = fields;
     const name = validUsername(username);
     const inputProblem = passwordInputProblem(password);

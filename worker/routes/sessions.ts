@@ -12,7 +12,7 @@ import { encodeSessionCursor, readSessionPage } from '../http/session-cursor';
 import { tokenResponse } from '../http/token-response';
 
 /** Session ids are 22 base64url characters; anything else cannot name one. */
-const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const SESSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const sessionRoutes = new Hono<AppEnv>()
   .post('/logout', requireSession, async (c) => {
