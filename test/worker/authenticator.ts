@@ -12,7 +12,7 @@ type RequestOptions = Pick<RequestOptionsJSON, 'challenge'> & { rpId?: string };
 
 // ---- CBOR (RFC 8949), the subset WebAuthn uses: integers, byte and text strings, arrays, maps ----
 
-type Cbor = number | string | Uint8Array | Cbor[] | Map<number | string, Cbor>;
+export type Cbor = number | string | Uint8Array | Cbor[] | Map<number | string, Cbor>;
 
 function head(major: number, value: number): number[] {
   if (value < 24) return [(major << 5) | value];
