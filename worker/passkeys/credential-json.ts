@@ -1,10 +1,10 @@
 // The bodies of POST /passkeys/register and POST /passkeys/login: a credential in WebAuthn Level 3's
-// JSON form (what `PublicKeyCredential.toJSON()` and @simplewebauthn/browser give). Their shape is
+// JSON form (what `PublicKeyCredential.toJSON()` and the PWA's @simplewebauthn/browser give). Their shape is
 // checked here, so every malformed body is a 400 that says what is wrong, and the verification only
 // ever sees well-formed input; what the bytes mean is the verification's to judge.
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { decodeBase64url } from '../auth/base64url';
 import { ProblemError } from '../http/problem';
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from './webauthn-json';
 
 /** WebAuthn allows credential ids up to 1,023 bytes: 1,364 base64url characters. */
 const MAX_CREDENTIAL_ID_CHARS = 1364;

@@ -79,7 +79,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
     if (handle === undefined) return problem('invalid-token');
     if (existing.length >= MAX_PASSKEYS_PER_ACCOUNT) return problem('passkey-limit-reached');
     // The authenticator is told which of its credentials are registered already, so it makes no second.
-    const options = await registrationOptions(rp, { handle, username: claims.username }, existing);
+    const options = registrationOptions(rp, { handle, username: claims.username }, existing);
     const now = secondsBy(c.get('clock'));
     if (
       !(await storeChallenge(
@@ -96,7 +96,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
     const registration = readRegistration(await readJsonFields(c.req.raw));
     const rp = relyingPartyOf(c);
     checkClientOrigin(registration.clientData.origin, rp);
-    const authenticatorData = await authenticatorDataOf(registration.attestationObject);
+    const authenticatorData = authenticatorDataOf(registration.attestationObject);
     if (authenticatorData === null) {
       throw new ProblemError('invalid-request', 'The field "response.attestationObject" cannot be read.');
     }
@@ -147,7 +147,7 @@ export const passkeyRoutes = new Hono<AppEnv>()
       if (!name.ok) throw new ProblemError('invalid-request', name.reason);
       usernameCanonical = name.canonical;
     }
-    const options = await authenticationOptions(rp);
+    const options = authenticationOptions(rp);
     const now = secondsBy(c.get('clock'));
     await storeChallenge(
       database(c.env.DB),
