@@ -2,7 +2,7 @@
 // service worker has them precached, so they open offline too.
 import { type FunctionComponent, h } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { Notice, StatusRegion } from './components';
+import { LoadFailure, StatusRegion } from './components';
 import type { Page, PageProps } from './pages';
 
 type LazyPageName = Exclude<Page, 'home'>;
@@ -29,19 +29,15 @@ export function LazyPage(props: PageProps & { page: LazyPageName }) {
   }, [attempt]);
   if (loaded === null) return <StatusRegion />;
   if (loaded !== 'failed') return h(loaded.default, props);
+  // A page that cannot be fetched is, in practice, the connection: say so as the pages do.
   return (
-    <div role="alert" class="failure">
-      <Notice tone="error">This page could not be loaded. Check your connection and try again.</Notice>
-      <button
-        type="button"
-        class="button secondary"
-        onClick={() => {
-          setLoaded(null);
-          setAttempt(attempt + 1);
-        }}
-      >
-        Try Again
-      </button>
-    </div>
+    <LoadFailure
+      reason="unreachable"
+      what="this page"
+      onRetry={() => {
+        setLoaded(null);
+        setAttempt(attempt + 1);
+      }}
+    />
   );
 }
