@@ -7,8 +7,10 @@ import type * as v from 'valibot';
 import { version } from '../../package.json';
 import { PROBLEMS, type ProblemType, problemTypeUri } from '../http/problem';
 import { accountDescriptions } from '../routes/account.openapi';
+import { activityDescriptions } from '../routes/activity.openapi';
 import { authDescriptions } from '../routes/auth.openapi';
 import { dataDescriptions } from '../routes/data.openapi';
+import { passkeyDescriptions } from '../routes/passkeys.openapi';
 import { problemDescriptions } from '../routes/problems.openapi';
 import { sessionDescriptions } from '../routes/sessions.openapi';
 import type { JsonSchema, RouteDescription, RouteDescriptions, RouteKey } from './route-description';
@@ -19,6 +21,8 @@ export const ROUTE_DESCRIPTIONS: RouteDescriptions = {
   ...dataDescriptions,
   ...sessionDescriptions,
   ...accountDescriptions,
+  ...passkeyDescriptions,
+  ...activityDescriptions,
   ...problemDescriptions,
 };
 
