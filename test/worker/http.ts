@@ -22,17 +22,36 @@ const worker = (exports as unknown as { default: Fetcher }).default;
 
 const conformsToDocument = responseChecker(openApiDocument());
 
-/** The response, unread, once the document has been found to describe it (else an UndescribedResponse). */
-export async function described(request: Request, response: Response): Promise<Response> {
+/**
+ * The response, unread, once the document has been found to describe it and, when it is a success, the
+ * request body it accepted (else an UndescribedResponse). `requestBody` is the body as sent, read from a
+ * copy of the request before the Worker read the request itself.
+ */
+export async function described(
+  request: Request,
+  requestBody: string,
+  response: Response,
+): Promise<Response> {
   const { method, url } = request;
   const { status, headers } = response;
-  conformsToDocument({ method, url, status, headers, body: await response.clone().text() });
+  conformsToDocument({
+    method,
+    url,
+    status,
+    headers,
+    body: await response.clone().text(),
+    request: { contentType: request.headers.get('Content-Type'), body: requestBody },
+  });
   return response;
 }
 
+/** The body of a request about to be sent, read from a copy (as bytes: workerd warns on `text()` of a form). */
+const bodyOf = async (request: Request) => new TextDecoder().decode(await request.clone().arrayBuffer());
+
 export async function request(path: string, init: RequestInit = {}): Promise<Response> {
   const sent = new Request(`${ORIGIN}${path}`, init);
-  return described(sent, await worker.fetch(sent));
+  const body = await bodyOf(sent);
+  return described(sent, body, await worker.fetch(sent));
 }
 
 /**
@@ -49,9 +68,10 @@ export async function requestApp(
   const ctx = createExecutionContext();
   const sent =
     typeof path === 'string' ? new Request(path.startsWith('http') ? path : `${ORIGIN}${path}`, init) : path;
+  const body = await bodyOf(sent);
   const response = await app.fetch(sent, bindings, ctx);
   await waitOnExecutionContext(ctx);
-  return described(sent, response);
+  return described(sent, body, response);
 }
 
 const app = createApp();

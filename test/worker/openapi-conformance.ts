@@ -24,6 +24,8 @@ export interface ReceivedResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly body: string;
+  /** The request as sent: its body is held to the document's when the response is a success. */
+  readonly request?: { readonly contentType: string | null; readonly body: string };
 }
 
 type Check = (response: ReceivedResponse) => void;
@@ -118,6 +120,31 @@ export function responseChecker(original: OpenApiDocument): Check {
     }
   };
 
+  /**
+   * A body the route accepted must be one the document describes: the media type among the request
+   * body's, the fields against its schema. This is what holds the bodies checked by hand (the passkey
+   * routes' WebAuthn JSON) to their description; a refused body proves nothing, so it is not checked.
+   */
+  const checkAcceptedBody = (
+    where: string,
+    operation: OpenApiOperation,
+    request: ReceivedResponse['request'],
+  ) => {
+    if (request === undefined || request.body === '' || operation.requestBody === undefined) return;
+    const mediaType = (request.contentType ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+    const content = operation.requestBody.content[mediaType];
+    if (content === undefined) {
+      throw new UndescribedResponse(
+        `${where}: accepted a ${mediaType || 'body without Content-Type'}, where the document has ${Object.keys(operation.requestBody.content).join(', ')}`,
+      );
+    }
+    const fields =
+      mediaType === 'application/x-www-form-urlencoded'
+        ? Object.fromEntries(new URLSearchParams(request.body))
+        : parsedBody(where, mediaType, request.body);
+    conforms(where, 'the request body it accepted', fields, content.schema);
+  };
+
   return (response) => {
     const { pathname } = new URL(response.url);
     // The PWA's static files are not the API's (worker/index.ts).
@@ -147,6 +174,7 @@ export function responseChecker(original: OpenApiDocument): Check {
       }
       conforms(where, `the header ${name}`, value, schema);
     }
+    if (response.status < 300) checkAcceptedBody(where, operation, response.request);
     if (response.method === 'HEAD') return;
     if (described.content === undefined) {
       if (response.body !== '') throw new UndescribedResponse(`${where}: a body where the document has none`);

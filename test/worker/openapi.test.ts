@@ -22,10 +22,22 @@ function documentedRoutes(of: OpenApiDocument = document): string[] {
     .sort();
 }
 
-/** A response as the check receives it, read once. */
-async function received(method: string, path: string, response: Response): Promise<ReceivedResponse> {
+/** A response as the check receives it, read once, with the request body that was sent, if any. */
+async function received(
+  method: string,
+  path: string,
+  response: Response,
+  sent?: { contentType: string; body: string },
+): Promise<ReceivedResponse> {
   const { status, headers } = response;
-  return { method, url: `${ORIGIN}${path}`, status, headers, body: await response.text() };
+  return {
+    method,
+    url: `${ORIGIN}${path}`,
+    status,
+    headers,
+    body: await response.text(),
+    ...(sent === undefined ? {} : { request: sent }),
+  };
 }
 
 /** The document as JSON a test may change anywhere. */
@@ -143,5 +155,48 @@ describe('the response check', () => {
     expect(() => responseChecker(document)({ ...notFound, body: '{"type":"/problems/not-found"}' })).toThrow(
       /does not match/,
     );
+  });
+
+  it('refuses an accepted request body the document does not describe, in fields or media type', async () => {
+    const json = { contentType: 'application/json', body: JSON.stringify({ username: uniqueName() }) };
+    const init = { method: 'POST', headers: { 'Content-Type': json.contentType }, body: json.body };
+    const options = await received(
+      'POST',
+      '/passkeys/login/options',
+      await request('/passkeys/login/options', init),
+      json,
+    );
+    expect(options.status).toBe(200);
+    expect(() => responseChecker(document)(options)).not.toThrow();
+    const moreRequired = edited((copy) => {
+      copy.components.schemas.PasskeyLoginOptionsBody.required = ['username', 'device'];
+    });
+    expect(() => moreRequired(options)).toThrow(/the request body it accepted does not match/);
+    const otherType = edited((copy) => {
+      copy.components.schemas.PasskeyLoginOptionsBody.properties.username = { type: 'integer' };
+    });
+    expect(() => otherType(options)).toThrow(/the request body it accepted does not match/);
+
+    const name = uniqueName();
+    await postCredentials('/signup', name, PASSWORD);
+    const login = await received('POST', '/login', await postCredentials('/login', name, PASSWORD), {
+      contentType: 'application/x-www-form-urlencoded; charset=utf-8',
+      body: new URLSearchParams({ username: name, password: PASSWORD }).toString(),
+    });
+    expect(login.status).toBe(200);
+    expect(() => responseChecker(document)(login)).not.toThrow();
+    const jsonOnly = edited((copy) => {
+      delete copy.paths['/login'].post.requestBody.content['application/x-www-form-urlencoded'];
+    });
+    expect(() => jsonOnly(login)).toThrow(
+      /accepted a application\/x-www-form-urlencoded, where the document has application\/json/,
+    );
+    // A refusal says nothing about what the route accepts: its body is not held to the document.
+    const refused = await received('POST', '/login', await postCredentials('/login', name, 'wrong'), {
+      contentType: 'application/x-www-form-urlencoded',
+      body: 'password=wrong',
+    });
+    expect(refused.status).toBe(401);
+    expect(() => responseChecker(document)(refused)).not.toThrow();
   });
 });

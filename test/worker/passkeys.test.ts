@@ -382,6 +382,23 @@ describe('challenges', () => {
     expect((await call('/passkeys/register', { token: alice.token, body: credential })).status).toBe(201);
   });
 
+  it('a credential registered already, by any account, is a 409 and adds nothing', async () => {
+    const alice = await account();
+    const bob = await account();
+    const { authenticator, stored } = await addPasskey(alice.token);
+    // The same authenticator offers the same credential again, for Bob this time.
+    const bobOptions = await okJson(await call('/passkeys/register/options', { token: bob.token }));
+    await expectProblem(
+      await call('/passkeys/register', { token: bob.token, body: await authenticator.register(bobOptions) }),
+      409,
+      'passkey-exists',
+    );
+    expect(await countRows('passkeys', bob.userId)).toBe(0);
+    expect(await okJson(await call('/passkeys', { token: alice.token, method: 'GET' }))).toEqual({
+      passkeys: [stored],
+    });
+  });
+
   it('two concurrent verifies of one challenge: exactly one succeeds', async () => {
     const { token, userId } = await account();
     const { authenticator } = await addPasskey(token);

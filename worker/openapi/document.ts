@@ -7,8 +7,10 @@ import type * as v from 'valibot';
 import { version } from '../../package.json';
 import { PROBLEMS, type ProblemType, problemTypeUri } from '../http/problem';
 import { accountDescriptions } from '../routes/account.openapi';
+import { activityDescriptions } from '../routes/activity.openapi';
 import { authDescriptions } from '../routes/auth.openapi';
 import { dataDescriptions } from '../routes/data.openapi';
+import { passkeyDescriptions } from '../routes/passkeys.openapi';
 import { problemDescriptions } from '../routes/problems.openapi';
 import { sessionDescriptions } from '../routes/sessions.openapi';
 import type { JsonSchema, RouteDescription, RouteDescriptions, RouteKey } from './route-description';
@@ -19,6 +21,8 @@ export const ROUTE_DESCRIPTIONS: RouteDescriptions = {
   ...dataDescriptions,
   ...sessionDescriptions,
   ...accountDescriptions,
+  ...passkeyDescriptions,
+  ...activityDescriptions,
   ...problemDescriptions,
 };
 
@@ -137,8 +141,8 @@ const SECURITY_SCHEMES = {
 
 const DESCRIPTION = `Sign-up, log-in and JWT-protected data.
 
-- **Bodies in**: every request body is \`application/x-www-form-urlencoded\` or \`application/json\` (charset and case ignored), each field one string; repeated fields, arrays, objects and numbers are \`400\`.
-- **Bodies out**: plain text unless the request says \`Accept: application/json\` (the tutorial's client sends no Accept header); GET /sessions is always JSON.
+- **Bodies in**: every request body is \`application/x-www-form-urlencoded\` or \`application/json\` (charset and case ignored), each field one string; repeated fields, arrays, objects and numbers are \`400\`. The passkey routes take \`application/json\` only, with WebAuthn's nested JSON.
+- **Bodies out**: plain text unless the request says \`Accept: application/json\` (the tutorial's client sends no Accept header); GET /sessions, GET /activity and the passkey routes but POST /passkeys/login are always JSON.
 - **Errors**: RFC 9457 problem documents (\`application/problem+json\`) with a stable \`type\`, listed below; each answers GET at its own path.
 - **Paths** are exact: lowercase, no trailing slash. Any other path is \`404\`; a path with another method is \`405\` with \`Allow\`; \`OPTIONS\` is \`204\` with \`Allow\`. Browsers on other sites are refused (\`403\`) on every method but GET, HEAD and OPTIONS, unless listed in CORS_ORIGINS.
 
@@ -233,7 +237,9 @@ function problemResponses(types: readonly ProblemType[]): Record<string, OpenApi
 /** The problems a route answers with: its own, and those of the middleware it passes. */
 function problemsOf(method: string, route: RouteDescription): ProblemType[] {
   const types = new Set<ProblemType>(route.problems);
-  if (route.body !== undefined) types.add('invalid-request').add('unsupported-media-type');
+  if (route.body !== undefined || route.jsonBody !== undefined) {
+    types.add('invalid-request').add('unsupported-media-type');
+  }
   if (route.authenticated) types.add('invalid-token');
   // worker/http/cross-site.ts and the body limit of worker/app.ts: every method that may change state.
   if (method !== 'GET') types.add('cross-site-request').add('payload-too-large');
@@ -278,6 +284,13 @@ function operation(
         'application/x-www-form-urlencoded': { schema: ref('schemas', name) },
         'application/json': { schema: ref('schemas', name) },
       },
+    };
+  } else if (route.jsonBody !== undefined) {
+    const name = `${upperFirst(route.operationId)}Body`;
+    schemas[name] = jsonSchemaOf(route.jsonBody.schema, schemas);
+    requestBody = {
+      required: route.jsonBody.required,
+      content: { 'application/json': { schema: ref('schemas', name) } },
     };
   }
 

@@ -9,7 +9,7 @@ import type { ProblemType } from '../http/problem';
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
 /** A route as Hono has it: method and path, `:name` for a path parameter (`DELETE /sessions/:id`). */
-export type RouteKey = `${'GET' | 'POST' | 'DELETE'} /${string}`;
+export type RouteKey = `${'GET' | 'POST' | 'PATCH' | 'DELETE'} /${string}`;
 
 /** The body a route reads with `readFields` (worker/http/body.ts), in both media types. */
 export interface BodyDescription {
@@ -24,6 +24,20 @@ export function describeBody<const Schema extends FieldsSchema>(
   fields: { readonly [Name in keyof Schema['entries'] & string]: string },
 ): BodyDescription {
   return { schema, fields };
+}
+
+/**
+ * A body of nested JSON that the route reads with `readJsonFields` (worker/http/body.ts) and checks by
+ * hand, as the passkey routes do (worker/passkeys/credential-json.ts). `application/json` only. The
+ * schema is written here after those checks and describes them; it validates nothing, so unlike a
+ * `BodyDescription` it can differ from what the route accepts (docs/openapi.md, "Bodies checked by
+ * hand").
+ */
+export interface JsonBodyDescription {
+  /** Each member says what it holds with `v.description`. */
+  readonly schema: v.GenericSchema;
+  /** False when the route takes an empty body too. */
+  readonly required: boolean;
 }
 
 export interface ParameterDescription {
@@ -67,6 +81,8 @@ export interface RouteDescription {
   /** Guarded by an access token (worker/http/require-session.ts). */
   readonly authenticated?: boolean;
   readonly body?: BodyDescription;
+  /** A JSON-only body checked by hand; a route has this or `body`, never both. */
+  readonly jsonBody?: JsonBodyDescription;
   readonly path?: Readonly<Record<string, ParameterDescription>>;
   readonly query?: Readonly<Record<string, ParameterDescription>>;
   readonly success: SuccessDescription;
