@@ -264,6 +264,21 @@ describe('counted attempts', () => {
     ]);
   });
 
+  it('a wrong password for a name that does not exist does the same write, which matches no account', async () => {
+    // The same statement after either answer keeps their timing alike (docs/activity.md); this one
+    // must store nothing and fail nothing.
+    const before = await env.DB.prepare('SELECT count(*) AS n FROM activity').first<{ n: number }>();
+    const unknown = uniqueName('nobody');
+    await expectProblem(
+      await post('/login', { username: unknown, password: PASSWORD }),
+      401,
+      'invalid-credentials',
+    );
+    const after = await env.DB.prepare('SELECT count(*) AS n FROM activity').first<{ n: number }>();
+    expect(after?.n).toBe(before?.n);
+    expect(takeLogs({ event: 'activity_not_recorded' })).toEqual([]);
+  });
+
   it('starts a new row for each window; the row keeps the time of its first attempt', async () => {
     const clock = freezeClock();
     const username = await signUp();

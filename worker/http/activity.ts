@@ -34,11 +34,14 @@ export function activityOrigin(c: Context): ActivityOrigin {
  * says so (never the statement's message, which carries its parameters) and the row is lost.
  */
 export function recordAfterResponse(c: Context<AppEnv>, db: Database, statement: Statement): void {
-  const work = batch(db, [statement]).then(
-    () => undefined,
-    (error: unknown) =>
-      log('error', 'activity_not_recorded', { request_id: c.get('requestId'), ...errorFields(error) }),
-  );
+  // Started on a later turn, once the answer is on its way: never part of its time.
+  const work = new Promise((resolve) => setTimeout(resolve, 0))
+    .then(() => batch(db, [statement]))
+    .then(
+      () => undefined,
+      (error: unknown) =>
+        log('error', 'activity_not_recorded', { request_id: c.get('requestId'), ...errorFields(error) }),
+    );
   c.executionCtx.waitUntil(work);
 }
 

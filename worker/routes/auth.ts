@@ -108,8 +108,8 @@ export const authRoutes = new Hono<AppEnv>()
     // Refused before any hashing, and the same for names that do not exist. The account's activity
     // counts refusals that concern it; the cap across all clients does not (docs/activity.md).
     if (reservation !== null && !reservation.ok) {
-      if (user !== undefined && reservation.blockedBy !== 'global') {
-        countAttemptAfterResponse(c, db, { userId: user.id, type: 'sign_in_throttled', at: now });
+      if (reservation.blockedBy !== 'global') {
+        countAttemptAfterResponse(c, db, { userId: user?.id ?? '', type: 'sign_in_throttled', at: now });
       }
       throw attemptRefused(c, reservation);
     }
@@ -124,8 +124,9 @@ export const authRoutes = new Hono<AppEnv>()
       settings.pbkdf2Iterations,
     );
     if (user === undefined || !check.ok) {
-      if (user !== undefined)
-        countAttemptAfterResponse(c, db, { userId: user.id, type: 'sign_in_failed', at: now });
+      // An unknown name is counted too, against no account (the statement matches no row): the same
+      // work after either answer, so the time of a wrong password does not tell that the name exists.
+      countAttemptAfterResponse(c, db, { userId: user?.id ?? '', type: 'sign_in_failed', at: now });
       return problem('invalid-credentials');
     }
 

@@ -5,6 +5,7 @@ import { call, type Outcome, statusOf, type TokenResponse } from '../api';
 import { Notice, useModalDialog } from '../components';
 import type { PageProps } from '../pages';
 import { PasskeysSection } from './passkeys-section';
+import { ConfirmPassword, UsernameForManagers } from './password-fields';
 
 const api = {
   /** Ends every session, this one too, and answers the token of a new one. */
@@ -66,8 +67,7 @@ export default function AccountScreen(props: PageProps) {
     <>
       <form class="card" onSubmit={changePassword} noValidate aria-labelledby="password-heading">
         <h2 id="password-heading">Change password</h2>
-        {/* For password managers: whose password this is. */}
-        <input type="text" name="username" autocomplete="username" value={session.username} hidden readOnly />
+        <UsernameForManagers username={session.username} />
         <div class="field">
           <label for="current-password">Current password</label>
           <input
@@ -151,18 +151,12 @@ function DeleteDialog(props: PageProps & { onClose: () => void; onDeleted: () =>
         <p id="delete-text">
           Your account and all its sessions will be deleted. Enter your password to confirm.
         </p>
-        <input
-          type="text"
-          name="username"
-          autocomplete="username"
-          value={props.session.username}
-          hidden
-          readOnly
+        <ConfirmPassword
+          id="delete-password"
+          name="password"
+          label="Password"
+          username={props.session.username}
         />
-        <div class="field">
-          <label for="delete-password">Password</label>
-          <input id="delete-password" name="password" type="password" autocomplete="current-password" />
-        </div>
         <div role="alert" class="status-region">
           {error !== null && <Notice tone="error">{error}</Notice>}
         </div>

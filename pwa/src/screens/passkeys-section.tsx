@@ -9,6 +9,7 @@ import { LoadFailure, Notice, useModalDialog } from '../components';
 import { dateTime } from '../dates';
 import type { PageProps } from '../pages';
 import { type PasskeyInfo, passkeyApi } from '../passkeys/passkey-api';
+import { ConfirmPassword } from './password-fields';
 
 type List =
   | { readonly kind: 'loading' }
@@ -291,18 +292,12 @@ function SignInAgainDialog(
         await props.onSignedIn(outcome.body.access_token);
       }}
     >
-      <input
-        type="text"
-        name="username"
-        autocomplete="username"
-        value={props.session.username}
-        hidden
-        readOnly
+      <ConfirmPassword
+        id="sign-in-again-password"
+        name="password"
+        label="Password"
+        username={props.session.username}
       />
-      <div class="field">
-        <label for="sign-in-again-password">Password</label>
-        <input id="sign-in-again-password" name="password" type="password" autocomplete="current-password" />
-      </div>
     </FormDialog>
   );
 }
