@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../worker/app';
 import { decodeBase64url } from '../../worker/auth/base64url';
 import type { Bindings } from '../../worker/config';
+import { MAX_PASSKEYS_PER_ACCOUNT } from '../../worker/db/passkeys';
 import { FRESH_SESSION_SECONDS } from '../../worker/http/require-fresh-session';
 import { flipByte, SoftwareAuthenticator } from './authenticator';
 import {
@@ -397,6 +398,24 @@ describe('challenges', () => {
     expect(await okJson(await call('/passkeys', { token: alice.token, method: 'GET' }))).toEqual({
       passkeys: [stored],
     });
+  });
+
+  it(`an account has at most ${MAX_PASSKEYS_PER_ACCOUNT} passkeys: the options and the registration past it are 409`, async () => {
+    const { token, userId } = await account();
+    // The options for the last one are taken while there is still room; the registration then fills it.
+    const last = await SoftwareAuthenticator.create(ORIGIN);
+    for (let i = 0; i < MAX_PASSKEYS_PER_ACCOUNT - 1; i++) await addPasskey(token);
+    const lastOptions = await okJson(await call('/passkeys/register/options', { token }));
+    const extra = await SoftwareAuthenticator.create(ORIGIN);
+    const extraOptions = await okJson(await call('/passkeys/register/options', { token }));
+    await okJson(await call('/passkeys/register', { token, body: await last.register(lastOptions) }), 201);
+    await expectProblem(
+      await call('/passkeys/register', { token, body: await extra.register(extraOptions) }),
+      409,
+      'passkey-limit-reached',
+    );
+    await expectProblem(await call('/passkeys/register/options', { token }), 409, 'passkey-limit-reached');
+    expect(await countRows('passkeys', userId)).toBe(MAX_PASSKEYS_PER_ACCOUNT);
   });
 
   it('two concurrent verifies of one challenge: exactly one succeeds', async () => {
