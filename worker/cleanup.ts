@@ -1,7 +1,7 @@
 // The nightly clean-up (the Cron Trigger in wrangler.toml): ended sessions, forgotten failure counts,
 // old revocation-feed rows, expired passkey challenges and activity past its retention
 // (docs/activity.md) go, in bounded batches.
-import { type Clock, systemClock } from './clock';
+import { type Clock, secondsBy, systemClock } from './clock';
 import { type Bindings, loadSettings } from './config';
 import { database } from './db/client';
 import { deleteExpiredChallenges } from './db/passkeys';
@@ -12,7 +12,7 @@ const DAY_SECONDS = 24 * 3600;
 
 /** `clock`: tests pass their own to stand the run at a later day without sleeping. */
 export async function cleanUp(env: Bindings, clock: Clock = systemClock) {
-  const now = Math.floor(clock() / 1000);
+  const now = secondsBy(clock);
   // With settings that do not load (the log says which), activity is kept: a retention cannot be
   // known, and keeping too long is the harmless mistake. Everything else is cleaned as always.
   const loaded = await loadSettings(env);

@@ -242,12 +242,16 @@ function endSessionsPastCap(db: Database, userId: string, now: number) {
     );
 }
 
-export type SessionState = Pick<Session, 'userId' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'generation'>;
+export type SessionState = Pick<
+  Session,
+  'userId' | 'createdAt' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'generation'
+>;
 
 function prepareFindSession(db: Database) {
   return db
     .select({
       userId: sessions.userId,
+      createdAt: sessions.createdAt,
       expiresAt: sessions.expiresAt,
       revokedAt: sessions.revokedAt,
       lastUsedAt: sessions.lastUsedAt,
@@ -271,16 +275,6 @@ export function findSession(db: Database, id: string): Promise<SessionState | un
     findSessionStatements.set(db, statement);
   }
   return statement.get({ id });
-}
-
-/** When the session was signed in (a refresh keeps it; a password change starts a new one). */
-export async function sessionStartedAt(db: Database, id: string): Promise<number | undefined> {
-  const row = await db
-    .select({ createdAt: sessions.createdAt })
-    .from(sessions)
-    .where(eq(sessions.id, id))
-    .get();
-  return row?.createdAt;
 }
 
 export async function touchSession(db: Database, id: string, now: number): Promise<void> {

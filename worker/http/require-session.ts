@@ -2,6 +2,7 @@
 // (the isolate's cache within the revocation bound, or one D1 read: docs/session-check.md).
 import { createMiddleware } from 'hono/factory';
 import { readAccessToken, tokenFromAuthorization } from '../auth/access-token';
+import { secondsBy } from '../clock';
 import { type Database, database } from '../db/client';
 import { findSession, pollRevocations, touchSession } from '../db/queries';
 import type { SessionStore } from '../session-check/session-check';
@@ -33,7 +34,7 @@ function sessionStore(db: Database): SessionStore {
 function sessionGuard(from: 'cache' | 'primary', checkGeneration = true) {
   return createMiddleware<AppEnv>(async (c, next) => {
     const settings = c.get('settings');
-    const now = Math.floor(c.get('clock')() / 1000);
+    const now = secondsBy(c.get('clock'));
     const token = tokenFromAuthorization(c.req.header('Authorization'));
     const claims = token === null ? null : await readAccessToken(token, settings, now);
     // Every kind of failure gets the same 401, so a client learns nothing about why.

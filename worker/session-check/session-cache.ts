@@ -3,6 +3,8 @@
 /** What the authenticated routes need to know about a session. */
 export interface SessionFacts {
   readonly userId: string;
+  /** When the session was signed in: a refresh keeps it (the fresh-session rule, docs/passkeys.md). */
+  readonly createdAt: number;
   readonly expiresAt: number;
   readonly revokedAt: number | null;
   readonly generation: number;
