@@ -33,7 +33,7 @@ export function activityOrigin(c: Context): ActivityOrigin {
  * (a wrong password, a refusal by the throttle). It can never change the answer; if it fails, the log
  * says so (never the statement's message, which carries its parameters) and the row is lost.
  */
-export function recordAfterResponse(c: Context<AppEnv>, db: Database, statement: Statement): void {
+function recordAfterResponse(c: Context<AppEnv>, db: Database, statement: Statement): void {
   // Started on a later turn, once the answer is on its way: never part of its time.
   const work = new Promise((resolve) => setTimeout(resolve, 0))
     .then(() => batch(db, [statement]))

@@ -3,10 +3,10 @@ import * as v from 'valibot';
 import type { HeaderDescription, JsonSchema, SuccessDescription } from '../openapi/route-description';
 
 /** A JWS in compact form (docs/contract.md §3): three base64url parts. */
-export const JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const JWS_PATTERN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /** The plain-text answer: the token alone, no newline; the tutorial's client stores the whole body. */
-export const ACCESS_TOKEN_TEXT: JsonSchema = {
+const ACCESS_TOKEN_TEXT: JsonSchema = {
   type: 'string',
   pattern: JWS_PATTERN.source,
   description: 'The access token alone: no quotes, no newline.',

@@ -16,7 +16,7 @@ import { sessionDescriptions } from '../routes/sessions.openapi';
 import type { JsonSchema, RouteDescription, RouteDescriptions, RouteKey } from './route-description';
 
 /** Every route of the app, by group. A route missing here fails test/worker/openapi.test.ts. */
-export const ROUTE_DESCRIPTIONS: RouteDescriptions = {
+const ROUTE_DESCRIPTIONS: RouteDescriptions = {
   ...authDescriptions,
   ...dataDescriptions,
   ...sessionDescriptions,

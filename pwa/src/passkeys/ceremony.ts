@@ -17,7 +17,7 @@ import type { PasskeyInfo } from './passkey-api';
 const UNSUPPORTED = 'This browser does not support passkeys. Log in with your password instead.';
 const UNREACHABLE = 'Gatehouse could not be reached. Check your connection and try again.';
 
-export const SIGN_IN_MESSAGES = {
+const SIGN_IN_MESSAGES = {
   unsupported: { title: 'Passkeys Not Supported', text: UNSUPPORTED },
   cancelled: {
     title: 'No Passkey Chosen',

@@ -66,7 +66,7 @@ const WORDS: Readonly<Record<ActivityType, (event: ActivityEvent) => string>> = 
 const ATTEMPTS: ReadonlySet<string> = new Set<ActivityType>(['sign_in_failed', 'sign_in_throttled']);
 
 /** The event in words; a type this version of the app does not know yet still gets a line. */
-export function describeEvent(event: ActivityEvent): string {
+function describeEvent(event: ActivityEvent): string {
   return Object.hasOwn(WORDS, event.type)
     ? WORDS[event.type as ActivityType](event)
     : `Account activity on ${device(event)}`;
